@@ -1,0 +1,45 @@
+using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Transforms;
+
+namespace Gateway;
+
+public static class GatewayExtensions
+{
+    /// <summary>The services behind the gateway, their path prefix and default address (overridden by <c>Services__Name</c>).</summary>
+    public static readonly IReadOnlyList<(string Name, string DefaultAddress)> Services =
+    [
+        ("Ingestion", "http://127.0.0.1:8081"),
+        ("Segmentation", "http://127.0.0.1:8082"),
+        ("Campaigns", "http://127.0.0.1:8083"),
+        ("Measurement", "http://127.0.0.1:8084"),
+    ];
+
+    /// <summary>
+    /// Routes <c>/{service}/{**rest}</c> to that service with the prefix removed, e.g. <c>/ingestion/v1/customers</c>
+    /// to Ingestion's <c>/v1/customers</c>. Addresses come from configuration <c>Services:Ingestion</c> etc.
+    /// </summary>
+    public static WebApplicationBuilder AddGateway(this WebApplicationBuilder builder)
+    {
+        var routes = new List<RouteConfig>();
+        var clusters = new List<ClusterConfig>();
+        foreach (var (name, defaultAddress) in Services)
+        {
+            var prefix = "/" + name.ToLowerInvariant();
+            var address = builder.Configuration[$"Services:{name}"] is { Length: > 0 } configured ? configured : defaultAddress;
+            routes.Add(new RouteConfig
+            {
+                RouteId = name,
+                ClusterId = name,
+                Match = new RouteMatch { Path = prefix + "/{**rest}" },
+            }.WithTransformPathRemovePrefix(prefix));
+            clusters.Add(new ClusterConfig
+            {
+                ClusterId = name,
+                Destinations = new Dictionary<string, DestinationConfig>(StringComparer.Ordinal) { ["primary"] = new() { Address = address } },
+            });
+        }
+
+        builder.Services.AddReverseProxy().LoadFromMemory(routes, clusters);
+        return builder;
+    }
+}

@@ -1,0 +1,15 @@
+using Platform.Data;
+using Platform.ServiceDefaults;
+
+namespace Ingestion;
+
+public static class IngestionExtensions
+{
+    /// <summary>Ingestion's own registrations: its database (customers, outbox) and the bus (it consumes nothing yet).</summary>
+    public static WebApplicationBuilder AddIngestion(this WebApplicationBuilder builder)
+    {
+        builder.AddDatabase(typeof(IngestionExtensions).Assembly);
+        builder.AddMessaging();
+        return builder;
+    }
+}

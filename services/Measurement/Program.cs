@@ -1,0 +1,18 @@
+using Platform.Data;
+using Platform.ServiceDefaults;
+
+namespace Measurement;
+
+public sealed class Program
+{
+    public static void Main(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.AddServiceDefaults(defaultPort: 8084); // OTel, health, problem details
+        builder.AddDatabase(typeof(Program).Assembly); // its own database: migrations, outbox, inbox
+        builder.AddMessaging();                        // bus; consumers arrive with the Measurement issue
+        var app = builder.Build();
+        app.MapDefaultEndpoints();                     // /health/live, /health/ready
+        app.Run();
+    }
+}

@@ -1,0 +1,69 @@
+using System.Reflection;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+using Platform.Data.Migrations;
+
+namespace Platform.Data;
+
+/// <summary>Registers a service's PostgreSQL database: data source, migrations at start, outbox writer, inbox, health check.</summary>
+public static class DatabaseExtensions
+{
+    /// <summary>Name of the connection string every service reads (<c>ConnectionStrings__Database</c>).</summary>
+    public const string ConnectionStringName = "Database";
+
+    /// <summary>
+    /// Adds the database of this service. <paramref name="migrationsAssembly"/> holds the service's embedded
+    /// <c>Migrations/NNNN_*.sql</c> scripts; they run at start after the platform's own (outbox, inbox).
+    /// Call before the message bus is added so the schema exists before consumers start.
+    /// </summary>
+    public static IHostApplicationBuilder AddDatabase(this IHostApplicationBuilder builder, Assembly migrationsAssembly)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var connectionString = builder.Configuration.GetConnectionString(ConnectionStringName);
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new InvalidOperationException(
+                $"No database configured: set ConnectionStrings__{ConnectionStringName} (an Npgsql connection string) in the environment.");
+        }
+
+        builder.Services.AddNpgsqlDataSource(connectionString);
+        builder.Services.TryAddTimeProvider();
+        builder.Services.AddSingleton(new ServiceMigrations(migrationsAssembly));
+        builder.Services.AddSingleton<MigrationRunner>();
+        builder.Services.AddHostedService<MigrationHostedService>();
+        builder.Services.AddSingleton<Outbox>();
+        builder.Services.AddSingleton<Inbox>();
+        builder.Services.AddOptions<OutboxOptions>().Bind(builder.Configuration.GetSection("Outbox"));
+        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+        return builder;
+    }
+
+    private static void TryAddTimeProvider(this IServiceCollection services)
+    {
+        if (!services.Any(d => d.ServiceType == typeof(TimeProvider)))
+        {
+            services.AddSingleton(TimeProvider.System);
+        }
+    }
+}
+
+/// <summary>Ready when the service's database answers a query.</summary>
+internal sealed class DatabaseHealthCheck(NpgsqlDataSource dataSource) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await using var command = dataSource.CreateCommand("SELECT 1");
+            await command.ExecuteScalarAsync(cancellationToken);
+            return HealthCheckResult.Healthy();
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
+        {
+            return HealthCheckResult.Unhealthy("database unreachable", e);
+        }
+    }
+}

@@ -1,0 +1,20 @@
+namespace Platform.Data;
+
+/// <summary>Settings of the outbox relay (configuration section <c>Outbox</c>).</summary>
+public sealed class OutboxOptions
+{
+    /// <summary>Most messages one relay locks and publishes per round.</summary>
+    public int BatchSize { get; set; } = 200;
+
+    /// <summary>How often the relay looks for messages when no NOTIFY woke it.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Longest wait for one publish to be confirmed by the broker.</summary>
+    public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>How long sent messages stay in the table for inspection before they are deleted.</summary>
+    public TimeSpan SentRetention { get; set; } = TimeSpan.FromDays(2);
+
+    /// <summary>How long handled message ids stay in the inbox; longer than any redelivery can take.</summary>
+    public TimeSpan InboxRetention { get; set; } = TimeSpan.FromDays(14);
+}

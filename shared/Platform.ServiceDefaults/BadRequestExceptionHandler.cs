@@ -1,0 +1,59 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Platform.ServiceDefaults;
+
+/// <summary>
+/// Turns request-binding failures into <c>application/problem+json</c>: malformed JSON or a value of the wrong type
+/// becomes a 400 whose <c>errors</c> name the field (its JSON path, e.g. <c>address.city</c>); an oversize body keeps
+/// its 413. Other exceptions are left to the default handler (500 problem details, no internals).
+/// </summary>
+internal sealed class BadRequestExceptionHandler(IProblemDetailsService problemDetails) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        if (exception is not BadHttpRequestException bad)
+        {
+            return false;
+        }
+
+        httpContext.Response.StatusCode = bad.StatusCode;
+        ProblemDetails problem = bad.InnerException is JsonException json
+            ? new HttpValidationProblemDetails(new Dictionary<string, string[]>
+            {
+                [FieldOf(json.Path)] = [MessageOf(json)],
+            })
+            {
+                Title = "The request body is not valid JSON for this endpoint.",
+                Status = bad.StatusCode,
+            }
+            : new ProblemDetails
+            {
+                Title = bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "The request body is too large." : "Bad request.",
+                Detail = bad.Message,
+                Status = bad.StatusCode,
+            };
+        return await problemDetails.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
+    }
+
+    /// <summary>"$.address.city" → "address.city"; "$" (the whole body) → "body".</summary>
+    internal static string FieldOf(string? jsonPath)
+    {
+        if (string.IsNullOrEmpty(jsonPath) || jsonPath == "$")
+        {
+            return "body";
+        }
+
+        return jsonPath.StartsWith("$.", StringComparison.Ordinal) ? jsonPath[2..] : jsonPath.TrimStart('$');
+    }
+
+    // System.Text.Json messages mention .NET type names and positions; keep the first sentence, which names the problem.
+    private static string MessageOf(JsonException json)
+    {
+        var message = json.Message;
+        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        return cut > 0 ? message[..cut] : message;
+    }
+}

@@ -1,0 +1,59 @@
+using MassTransit;
+using Platform.Data;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Platform.ServiceDefaults;
+
+/// <summary>MassTransit on RabbitMQ, the same way in every service, plus the outbox relay.</summary>
+public static class MessagingExtensions
+{
+    /// <summary>
+    /// Connects to RabbitMQ (section <c>RabbitMq</c>) with publisher confirms; receive endpoints are quorum queues named
+    /// in kebab case and prefixed by the service (<c>segmentation-customer-upserted</c>), with a bounded in-process
+    /// retry and MassTransit's <c>_error</c> queue for messages that still fail. Starts the outbox relay.
+    /// Call after <c>AddDatabase</c>, so migrations run before consumers start.
+    /// </summary>
+    public static IHostApplicationBuilder AddMessaging(this IHostApplicationBuilder builder, Action<IBusRegistrationConfigurator>? configureConsumers = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var rabbit = builder.Configuration.GetSection("RabbitMq").Get<RabbitMqOptions>() ?? new RabbitMqOptions();
+        if (string.IsNullOrWhiteSpace(rabbit.Host))
+        {
+            throw new InvalidOperationException("No broker configured: set RabbitMq__Host, RabbitMq__Port, RabbitMq__VirtualHost, RabbitMq__Username and RabbitMq__Password in the environment.");
+        }
+
+        var servicePrefix = builder.Environment.ApplicationName.ToLowerInvariant();
+        builder.Services.AddMassTransit(x =>
+        {
+            x.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(servicePrefix, false));
+            x.AddConfigureEndpointsCallback((_, _, endpoint) =>
+            {
+                if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbitEndpoint)
+                {
+                    // Delivery limit comes from the broker policy (deploy/infra.sh); RabbitMQ 3.10 sets none by default.
+                    rabbitEndpoint.SetQuorumQueue();
+                }
+
+                // The one retry layer for consumers; after it the message goes to the endpoint's _error queue.
+                endpoint.UseMessageRetry(r => r.Exponential(5, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(300)));
+            });
+            configureConsumers?.Invoke(x);
+            x.UsingRabbitMq((context, cfg) =>
+            {
+                cfg.Host(rabbit.Host, rabbit.Port, rabbit.VirtualHost, h =>
+                {
+                    h.Username(rabbit.Username);
+                    h.Password(rabbit.Password);
+                    h.PublisherConfirmation = true;
+                });
+                cfg.ConfigureEndpoints(context);
+            });
+        });
+
+        builder.Services.AddSingleton<OutboxRelay>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<OutboxRelay>());
+        return builder;
+    }
+}

@@ -1,0 +1,105 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using OpenTelemetry;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using Platform.Data;
+
+namespace Platform.ServiceDefaults;
+
+/// <summary>What every service wires the same way: telemetry, health, problem details, listen address.</summary>
+public static class ServiceDefaultsExtensions
+{
+    /// <summary>
+    /// OpenTelemetry (traces, metrics, logs; OTLP export when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set), health checks,
+    /// RFC 7807 problem details for every error (including malformed JSON, naming the bad field), and a loopback
+    /// listen address on <paramref name="defaultPort"/> unless <c>ASPNETCORE_URLS</c> says otherwise.
+    /// Configuration comes from environment variables (<c>Section__Key</c>).
+    /// </summary>
+    public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, int defaultPort)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"]))
+        {
+            builder.WebHost.UseUrls($"http://127.0.0.1:{defaultPort}");
+        }
+
+        builder.AddTelemetry();
+        builder.Services.AddHealthChecks();
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+        // Binding failures (malformed JSON, wrong types, oversize bodies) reach BadRequestExceptionHandler,
+        // which answers with problem details naming the field, instead of an empty 400.
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase);
+        return builder;
+    }
+
+    /// <summary>Error handling middleware and <c>/health/live</c> (process up) and <c>/health/ready</c> (database and broker reachable).</summary>
+    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteHealthAsync });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = WriteHealthAsync });
+        return app;
+    }
+
+    private static void AddTelemetry(this WebApplicationBuilder builder)
+    {
+        var serviceName = builder.Environment.ApplicationName.ToLowerInvariant();
+        builder.Logging.AddOpenTelemetry(o =>
+        {
+            o.IncludeFormattedMessage = true;
+            o.IncludeScopes = true;
+        });
+
+        var otel = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService(serviceName))
+            .WithTracing(t => t
+                .AddSource(builder.Environment.ApplicationName)
+                .AddSource(PlatformTelemetry.Name)
+                .AddSource("MassTransit")
+                .AddNpgsql()
+                .AddAspNetCoreInstrumentation(o => o.Filter = http => !http.Request.Path.StartsWithSegments("/health", StringComparison.Ordinal))
+                .AddHttpClientInstrumentation())
+            .WithMetrics(m => m
+                .AddMeter(PlatformTelemetry.Name)
+                .AddMeter("MassTransit")
+                .AddMeter("Npgsql")
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation());
+
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            otel.UseOtlpExporter();
+        }
+    }
+
+    private static Task WriteHealthAsync(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "application/json";
+        var body = new
+        {
+            status = report.Status.ToString(),
+            checks = report.Entries.ToDictionary(
+                e => e.Key,
+                e => new { status = e.Value.Status.ToString(), e.Value.Description, error = e.Value.Exception?.Message }),
+        };
+        return context.Response.WriteAsJsonAsync(body);
+    }
+}

@@ -1,0 +1,54 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Platform.ServiceDefaults;
+
+/// <summary>
+/// Collects every problem with a request, field by field, so one 400 names them all
+/// (<c>application/problem+json</c> with an <c>errors</c> map keyed by the field's JSON name).
+/// </summary>
+public sealed class ValidationErrors
+{
+    private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
+
+    /// <summary>True when at least one field is bad.</summary>
+    public bool HasErrors => _errors.Count > 0;
+
+    /// <summary>Records a problem with <paramref name="field"/>.</summary>
+    public void Add(string field, string message)
+    {
+        if (!_errors.TryGetValue(field, out var messages))
+        {
+            _errors[field] = messages = [];
+        }
+
+        messages.Add(message);
+    }
+
+    /// <summary>Records "is required" when the value is missing or blank; returns whether it was present.</summary>
+    public bool Required(string field, string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            Add(field, "is required");
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>Records a problem when the value is longer than <paramref name="max"/> characters.</summary>
+    public void MaxLength(string field, string? value, int max)
+    {
+        if (value is not null && value.Length > max)
+        {
+            Add(field, $"must be at most {max} characters");
+        }
+    }
+
+    /// <summary>The errors as a read-only map.</summary>
+    public IDictionary<string, string[]> ToDictionary() => _errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
+
+    /// <summary>A 400 validation problem naming every bad field.</summary>
+    public ValidationProblem ToProblem() => TypedResults.ValidationProblem(ToDictionary(), title: "The request has invalid fields.");
+}

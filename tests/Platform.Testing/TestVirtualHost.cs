@@ -1,0 +1,63 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+
+namespace Platform.Testing;
+
+/// <summary>A fresh RabbitMQ virtual host for one test class (created through the management API), deleted when disposed.</summary>
+public sealed class TestVirtualHost : IAsyncDisposable
+{
+    private static readonly HttpClient Management = CreateClient();
+
+    private TestVirtualHost(string name) => Name = name;
+
+    public string Name { get; }
+
+    public static async Task<TestVirtualHost> CreateAsync(string purpose)
+    {
+        var name = $"t-{purpose.ToLowerInvariant()}-{Guid.NewGuid():N}";
+        var vhost = Uri.EscapeDataString(name);
+        (await Management.PutAsJsonAsync($"api/vhosts/{vhost}", new { description = "test " + purpose })).EnsureSuccessStatusCode();
+        (await Management.PutAsJsonAsync($"api/permissions/{vhost}/{Uri.EscapeDataString(TestServers.RabbitUser)}", new { configure = ".*", write = ".*", read = ".*" })).EnsureSuccessStatusCode();
+        // Same delivery limit policy as deploy/infra.sh gives the platform vhost.
+        (await Management.PutAsJsonAsync($"api/policies/{vhost}/quorum-delivery-limit", new
+        {
+            pattern = ".*",
+            definition = new Dictionary<string, object> { ["delivery-limit"] = 20 },
+            priority = 0,
+            apply_to = "queues", // RabbitMQ 3.10 has no "quorum_queues" target; classic queues ignore delivery-limit
+        })).EnsureSuccessStatusCode();
+        return new TestVirtualHost(name);
+    }
+
+    /// <summary>Number of messages ready in a queue of this vhost (0 when the queue does not exist).</summary>
+    public async Task<int> MessagesReadyAsync(string queue)
+    {
+        using var response = await Management.GetAsync($"api/queues/{Uri.EscapeDataString(Name)}/{Uri.EscapeDataString(queue)}");
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return 0;
+        }
+
+        response.EnsureSuccessStatusCode();
+        var info = await response.Content.ReadFromJsonAsync<QueueInfo>();
+        return info?.messages_ready ?? 0;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        using var _ = await Management.DeleteAsync($"api/vhosts/{Uri.EscapeDataString(Name)}");
+    }
+
+    private static HttpClient CreateClient()
+    {
+        var client = new HttpClient { BaseAddress = new Uri($"http://{TestServers.RabbitHost}:{TestServers.RabbitManagementPort}/") };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
+            "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{TestServers.RabbitUser}:{TestServers.RabbitPassword}")));
+        return client;
+    }
+
+#pragma warning disable IDE1006, CA1707 // names as the management API spells them
+    private sealed record QueueInfo(int messages_ready);
+#pragma warning restore IDE1006, CA1707
+}
