@@ -29,6 +29,7 @@ public static class DatabaseExtensions
                 $"No database configured: set ConnectionStrings__{ConnectionStringName} (an Npgsql connection string) in the environment.");
         }
 
+        DapperConfiguration.Apply();
         builder.Services.AddNpgsqlDataSource(connectionString);
         builder.Services.TryAddTimeProvider();
         builder.Services.AddSingleton(new ServiceMigrations(migrationsAssembly));
