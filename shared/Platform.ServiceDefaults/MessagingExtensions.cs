@@ -52,6 +52,8 @@ public static class MessagingExtensions
             });
         });
 
+        builder.Services.AddSingleton(rabbit);
+        builder.Services.AddHealthChecks().AddCheck<BrokerHealthCheck>("broker", tags: ["ready"]);
         builder.Services.AddSingleton<OutboxRelay>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<OutboxRelay>());
         return builder;

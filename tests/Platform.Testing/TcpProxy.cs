@@ -99,6 +99,14 @@ public sealed class TcpProxy : IAsyncDisposable
 
             lock (_gate)
             {
+                if (!ReferenceEquals(listener, _listener))
+                {
+                    // cut while this connection was being set up: it must not survive the cut
+                    client.Dispose();
+                    server.Dispose();
+                    continue;
+                }
+
                 _connections.Add(client);
                 _connections.Add(server);
             }

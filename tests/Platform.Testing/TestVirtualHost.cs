@@ -44,6 +44,13 @@ public sealed class TestVirtualHost : IAsyncDisposable
         return info?.messages_ready ?? 0;
     }
 
+    /// <summary>Whether a queue exists in this vhost.</summary>
+    public async Task<bool> QueueExistsAsync(string queue)
+    {
+        using var response = await Management.GetAsync($"api/queues/{Uri.EscapeDataString(Name)}/{Uri.EscapeDataString(queue)}");
+        return response.IsSuccessStatusCode;
+    }
+
     public async ValueTask DisposeAsync()
     {
         using var _ = await Management.DeleteAsync($"api/vhosts/{Uri.EscapeDataString(Name)}");

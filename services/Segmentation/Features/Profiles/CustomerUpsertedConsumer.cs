@@ -1,6 +1,7 @@
 using Dapper;
 using MassTransit;
 using Platform.Contracts.Ingestion;
+using Platform.Data;
 
 namespace Segmentation.Features.Profiles;
 

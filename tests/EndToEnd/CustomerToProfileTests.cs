@@ -1,0 +1,155 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using MassTransit;
+using Npgsql;
+using Platform.Testing;
+
+namespace EndToEnd;
+
+/// <summary>
+/// The walking skeleton: a customer posted to Ingestion becomes a profile in Segmentation, through Ingestion's
+/// outbox, RabbitMQ and Segmentation's inbox. Ingestion reaches the broker through a proxy the tests can cut.
+/// </summary>
+public sealed class CustomerToProfileTests : IAsyncLifetime
+{
+    private readonly ConcurrentBag<Activity> _activities = [];
+    private ActivityListener _listener = null!;
+    private TestVirtualHost _vhost = null!;
+    private TestDatabase _ingestionDb = null!;
+    private TestDatabase _segmentationDb = null!;
+    private TcpProxy _ingestionBroker = null!;
+    private ServiceApp<Ingestion.Program> _ingestion = null!;
+    private ServiceApp<Segmentation.Program> _segmentation = null!;
+    private HttpClient _ingestionClient = null!;
+
+    public async Task InitializeAsync()
+    {
+        _listener = new ActivityListener
+        {
+            ShouldListenTo = _ => true,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = _activities.Add,
+        };
+        ActivitySource.AddActivityListener(_listener);
+        _vhost = await TestVirtualHost.CreateAsync("e2e");
+        _ingestionDb = await TestDatabase.CreateAsync("e2e_ingestion");
+        _segmentationDb = await TestDatabase.CreateAsync("e2e_segmentation");
+        _ingestionBroker = TcpProxy.Start(TestServers.RabbitHost, TestServers.RabbitPort);
+        _segmentation = new ServiceApp<Segmentation.Program>(ServiceSettings.For(_segmentationDb, _vhost));
+        _segmentation.StartServer();
+        // Segmentation's queue must be bound before the first event is published.
+        await Eventually.TrueAsync(async () => await _vhost.QueueExistsAsync("segmentation-customer-upserted"), "segmentation's queue");
+        _ingestion = new ServiceApp<Ingestion.Program>(ServiceSettings.For(_ingestionDb, _vhost, _ingestionBroker.Port));
+        _ingestionClient = _ingestion.CreateClient();
+    }
+
+    public async Task DisposeAsync()
+    {
+        _ingestionClient.Dispose();
+        await _ingestion.DisposeAsync();
+        await _segmentation.DisposeAsync();
+        await _ingestionBroker.DisposeAsync();
+        await _segmentationDb.DisposeAsync();
+        await _ingestionDb.DisposeAsync();
+        await _vhost.DisposeAsync();
+        _listener.Dispose();
+    }
+
+    [Fact]
+    public async Task PostCustomer_ProfileAppearsInSegmentation()
+    {
+        var customerId = await PostCustomerAsync("e2e-1", "NL");
+
+        var profile = await WaitForProfileAsync(customerId);
+
+        Assert.Equal("e2e-1", profile.ExternalId);
+        Assert.Equal("NL", profile.Country);
+    }
+
+    [Fact]
+    public async Task PostCustomer_WhileBrokerIsDown_Succeeds_AndProfileAppearsOnceBrokerIsBack()
+    {
+        await Eventually.TrueAsync(async () => (await _ingestionClient.GetAsync("/health/ready")).IsSuccessStatusCode, "ingestion connected to the broker");
+        _ingestionBroker.Cut();
+        await Eventually.TrueAsync(async () => (await _ingestionClient.GetAsync("/health/ready")).StatusCode == HttpStatusCode.ServiceUnavailable, "ingestion to report the broker gone");
+        var customerId = await PostCustomerAsync("e2e-outage", "DE");
+
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.Null(await ReadProfileAsync(customerId));
+        Assert.Equal(1L, await ScalarAsync<long>(_ingestionDb, "SELECT count(*) FROM outbox_messages WHERE sent_at IS NULL AND body->>'customerId' = @id", customerId));
+
+        _ingestionBroker.Restore();
+        var profile = await WaitForProfileAsync(customerId, TimeSpan.FromSeconds(90));
+        Assert.Equal("DE", profile.Country);
+    }
+
+    [Fact]
+    public async Task Consumer_BelongsToTheSameTraceAsTheHttpRequest()
+    {
+        var traceId = ActivityTraceId.CreateRandom();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/customers")
+        {
+            Content = JsonContent.Create(new { source = "e2e", externalId = "traced" }),
+        };
+        request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01");
+        var response = await _ingestionClient.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        var customerId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("customerId").GetGuid();
+        await WaitForProfileAsync(customerId);
+
+        await Eventually.TrueAsync(() => Task.FromResult(_activities.Any(a => a.TraceId == traceId && a.Source.Name == "MassTransit" && a.Kind == ActivityKind.Consumer)), "the consumer's activity in the request's trace");
+        Assert.Contains(_activities, a => a.TraceId == traceId && a.Source.Name == "Platform" && a.DisplayName.StartsWith("outbox publish", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task OlderVersionArrivingLate_DoesNotOverwriteNewerProfile()
+    {
+        var customerId = await PostCustomerAsync("e2e-order", "FR");
+        await WaitForProfileAsync(customerId);
+        var bus = (IBus)_segmentation.Services.GetService(typeof(IBus))!;
+        var stale = new Platform.Contracts.Ingestion.CustomerUpserted
+        {
+            CustomerId = customerId,
+            Source = "e2e",
+            ExternalId = "e2e-order",
+            Lifecycle = "customer",
+            Country = "XX",
+            UpdatedAt = DateTimeOffset.UnixEpoch,
+        };
+        var staleId = NewId.NextGuid();
+        await bus.Publish(stale, ctx => ctx.MessageId = staleId);
+
+        await Eventually.TrueAsync(async () => await ScalarAsync<long>(_segmentationDb, "SELECT count(*) FROM inbox_messages WHERE message_id::text = @id", staleId) == 1, "the stale event to be handled");
+        Assert.Equal("FR", (await ReadProfileAsync(customerId))!.Country);
+    }
+
+    private async Task<Guid> PostCustomerAsync(string externalId, string country)
+    {
+        var response = await _ingestionClient.PostAsJsonAsync("/v1/customers", new { source = "e2e", externalId, country });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("customerId").GetGuid();
+    }
+
+    private async Task<Profile> WaitForProfileAsync(Guid customerId, TimeSpan? timeout = null) =>
+        await Eventually.ValueAsync(() => ReadProfileAsync(customerId), $"profile {customerId}", timeout);
+
+    private async Task<Profile?> ReadProfileAsync(Guid customerId)
+    {
+        using var client = _segmentation.CreateClient();
+        var response = await client.GetAsync($"/v1/profiles/{customerId}");
+        return response.StatusCode == HttpStatusCode.NotFound ? null : await response.Content.ReadFromJsonAsync<Profile>();
+    }
+
+    private static async Task<T> ScalarAsync<T>(TestDatabase database, string sql, object id)
+    {
+        await using var connection = await database.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.AddWithValue("id", id.ToString()!);
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    private sealed record Profile(Guid CustomerId, string ExternalId, string? Country);
+}

@@ -1,0 +1,95 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json;
+using Platform.Testing;
+
+namespace EndToEnd;
+
+/// <summary>The gateway, on a real loopback port, proxies to Ingestion and Segmentation, also on real ports.</summary>
+public sealed class GatewayTests : IAsyncLifetime
+{
+    private TestVirtualHost _vhost = null!;
+    private TestDatabase _ingestionDb = null!;
+    private TestDatabase _segmentationDb = null!;
+    private ServiceApp<Ingestion.Program> _ingestion = null!;
+    private ServiceApp<Segmentation.Program> _segmentation = null!;
+    private ServiceApp<Gateway.Program> _gateway = null!;
+    private HttpClient _client = null!;
+
+    public async Task InitializeAsync()
+    {
+        _vhost = await TestVirtualHost.CreateAsync("gateway");
+        _ingestionDb = await TestDatabase.CreateAsync("gw_ingestion");
+        _segmentationDb = await TestDatabase.CreateAsync("gw_segmentation");
+        var (segmentationPort, ingestionPort, gatewayPort) = (FreePort(), FreePort(), FreePort());
+        _segmentation = OnPort(new ServiceApp<Segmentation.Program>(ServiceSettings.For(_segmentationDb, _vhost)), segmentationPort);
+        await Eventually.TrueAsync(async () => await _vhost.QueueExistsAsync("segmentation-customer-upserted"), "segmentation's queue");
+        _ingestion = OnPort(new ServiceApp<Ingestion.Program>(ServiceSettings.For(_ingestionDb, _vhost)), ingestionPort);
+        _gateway = OnPort(new ServiceApp<Gateway.Program>(new Dictionary<string, string?>
+        {
+            ["Services:Ingestion"] = $"http://127.0.0.1:{ingestionPort}",
+            ["Services:Segmentation"] = $"http://127.0.0.1:{segmentationPort}",
+        }), gatewayPort);
+        _client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{gatewayPort}") };
+    }
+
+    public async Task DisposeAsync()
+    {
+        _client.Dispose();
+        await _gateway.DisposeAsync();
+        await _ingestion.DisposeAsync();
+        await _segmentation.DisposeAsync();
+        await _segmentationDb.DisposeAsync();
+        await _ingestionDb.DisposeAsync();
+        await _vhost.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task PostThroughGateway_ThenProfileReadableThroughGateway()
+    {
+        var response = await _client.PostAsJsonAsync("/ingestion/v1/customers", new { source = "gateway", externalId = "g-1", country = "SE" });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var customerId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("customerId").GetGuid();
+
+        var profile = await Eventually.ValueAsync(async () =>
+        {
+            var r = await _client.GetAsync($"/segmentation/v1/profiles/{customerId}");
+            return r.IsSuccessStatusCode ? await r.Content.ReadAsStringAsync() : null;
+        }, "profile through the gateway");
+        Assert.Equal("SE", JsonDocument.Parse(profile).RootElement.GetProperty("country").GetString());
+    }
+
+    [Fact]
+    public async Task BadInputThroughGateway_KeepsTheServicesProblemDetails()
+    {
+        var response = await _client.PostAsJsonAsync("/ingestion/v1/customers", new { source = "gateway" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("externalId", out _));
+    }
+
+    [Fact]
+    public async Task UnknownPrefix_Returns404_AndGatewayHealthIsServed()
+    {
+        Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync("/nowhere/v1/things")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync("/health/ready")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync("/ingestion/health/ready")).StatusCode);
+    }
+
+    private static ServiceApp<T> OnPort<T>(ServiceApp<T> app, int port)
+        where T : class
+    {
+        app.UseKestrel(port);
+        app.StartServer();
+        return app;
+    }
+
+    private static int FreePort()
+    {
+        using var probe = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        return ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+    }
+}
