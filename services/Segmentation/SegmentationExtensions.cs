@@ -10,7 +10,7 @@ public static class SegmentationExtensions
     public static WebApplicationBuilder AddSegmentation(this WebApplicationBuilder builder)
     {
         builder.AddDatabase(typeof(SegmentationExtensions).Assembly);
-        builder.AddMessaging(bus => bus.AddConsumer<CustomerUpsertedConsumer>());
+        builder.AddMessaging(bus => bus.AddConsumer<CustomersUpsertedConsumer>());
         return builder;
     }
 }

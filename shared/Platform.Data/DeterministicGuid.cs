@@ -9,6 +9,12 @@ public static class DeterministicGuid
     /// <summary>Namespace of customer ids, derived from (source, external id).</summary>
     public static readonly Guid CustomerNamespace = new("6f1c0a0e-3a55-4c57-9e6b-2a8e1c1f0d01");
 
+    /// <summary>Namespace of transaction ids, derived from (source, order id).</summary>
+    public static readonly Guid TransactionNamespace = new("6f1c0a0e-3a55-4c57-9e6b-2a8e1c1f0d02");
+
+    /// <summary>Namespace of response ids, derived from (source, the channel's response id) or the response's content.</summary>
+    public static readonly Guid ResponseNamespace = new("6f1c0a0e-3a55-4c57-9e6b-2a8e1c1f0d03");
+
     /// <summary>The version-5 UUID of <paramref name="name"/> within <paramref name="namespaceId"/>.</summary>
     public static Guid Create(Guid namespaceId, string name)
     {
@@ -29,4 +35,11 @@ public static class DeterministicGuid
     /// <summary>The customer id for an external id in a source system. Source is case-insensitive; the external id is taken as given.</summary>
     public static Guid ForCustomer(string source, string externalId) =>
         Create(CustomerNamespace, source.Trim().ToLowerInvariant() + "\n" + externalId.Trim());
+
+    /// <summary>The transaction id for an order id in a source system (same normalization as customers).</summary>
+    public static Guid ForTransaction(string source, string orderId) =>
+        Create(TransactionNamespace, source.Trim().ToLowerInvariant() + "\n" + orderId.Trim());
+
+    /// <summary>The response id for a key that identifies a response (its parts joined by newlines).</summary>
+    public static Guid ForResponse(string key) => Create(ResponseNamespace, key);
 }

@@ -39,6 +39,7 @@ public static class ServiceDefaultsExtensions
         builder.AddTelemetry();
         builder.Services.AddHealthChecks();
         builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi();
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         // Binding failures (malformed JSON, wrong types, oversize bodies) reach BadRequestExceptionHandler,
         // which answers with problem details naming the field, instead of an empty 400.
@@ -47,12 +48,13 @@ public static class ServiceDefaultsExtensions
         return builder;
     }
 
-    /// <summary>Error handling middleware and <c>/health/live</c> (process up) and <c>/health/ready</c> (database and broker reachable).</summary>
+    /// <summary>Error handling middleware, the OpenAPI document at <c>/openapi/v1.json</c>, <c>/health/live</c> (process up) and <c>/health/ready</c> (database and broker reachable).</summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.MapOpenApi(); // /openapi/v1.json
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteHealthAsync });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = WriteHealthAsync });
         return app;

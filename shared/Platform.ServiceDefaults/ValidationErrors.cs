@@ -9,7 +9,29 @@ namespace Platform.ServiceDefaults;
 /// </summary>
 public sealed class ValidationErrors
 {
-    private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<string>> _errors;
+    private readonly string _prefix;
+
+    /// <summary>An empty set of errors.</summary>
+    public ValidationErrors()
+        : this(new Dictionary<string, List<string>>(StringComparer.Ordinal), "")
+    {
+    }
+
+    private ValidationErrors(Dictionary<string, List<string>> errors, string prefix)
+    {
+        _errors = errors;
+        _prefix = prefix;
+    }
+
+    /// <summary>
+    /// A view that records into the same errors with <paramref name="prefix"/> before each field, e.g.
+    /// <c>errors.WithPrefix("[3].")</c> for the fourth item of a batch, so "email" is reported as "[3].email".
+    /// </summary>
+    public ValidationErrors WithPrefix(string prefix) => new(_errors, _prefix + prefix);
+
+    /// <summary>Number of fields with errors (across all prefixes).</summary>
+    public int Count => _errors.Count;
 
     /// <summary>True when at least one field is bad.</summary>
     public bool HasErrors => _errors.Count > 0;
@@ -17,6 +39,7 @@ public sealed class ValidationErrors
     /// <summary>Records a problem with <paramref name="field"/>.</summary>
     public void Add(string field, string message)
     {
+        field = _prefix + field;
         if (!_errors.TryGetValue(field, out var messages))
         {
             _errors[field] = messages = [];

@@ -41,7 +41,7 @@ public sealed class CustomerToProfileTests : IAsyncLifetime
         _segmentation = new ServiceApp<Segmentation.Program>(ServiceSettings.For(_segmentationDb, _vhost));
         _segmentation.StartServer();
         // Segmentation's queue must be bound before the first event is published.
-        await Eventually.TrueAsync(async () => await _vhost.QueueExistsAsync("segmentation-customer-upserted"), "segmentation's queue");
+        await Eventually.TrueAsync(async () => await _vhost.QueueExistsAsync("segmentation-customers-upserted"), "segmentation's queue");
         _ingestion = new ServiceApp<Ingestion.Program>(ServiceSettings.For(_ingestionDb, _vhost, _ingestionBroker.Port));
         _ingestionClient = _ingestion.CreateClient();
     }
@@ -79,7 +79,7 @@ public sealed class CustomerToProfileTests : IAsyncLifetime
 
         await Task.Delay(TimeSpan.FromSeconds(1));
         Assert.Null(await ReadProfileAsync(customerId));
-        Assert.Equal(1L, await ScalarAsync<long>(_ingestionDb, "SELECT count(*) FROM outbox_messages WHERE sent_at IS NULL AND body->>'customerId' = @id", customerId));
+        Assert.Equal(1L, await ScalarAsync<long>(_ingestionDb, "SELECT count(*) FROM outbox_messages WHERE sent_at IS NULL AND body->'customers'->0->>'customerId' = @id", customerId));
 
         _ingestionBroker.Restore();
         var profile = await WaitForProfileAsync(customerId, TimeSpan.FromSeconds(90));
@@ -110,14 +110,22 @@ public sealed class CustomerToProfileTests : IAsyncLifetime
         var customerId = await PostCustomerAsync("e2e-order", "FR");
         await WaitForProfileAsync(customerId);
         var bus = (IBus)_segmentation.Services.GetService(typeof(IBus))!;
-        var stale = new Platform.Contracts.Ingestion.CustomerUpserted
+        var stale = new Platform.Contracts.Ingestion.CustomersUpserted
         {
-            CustomerId = customerId,
-            Source = "e2e",
-            ExternalId = "e2e-order",
-            Lifecycle = "customer",
-            Country = "XX",
-            UpdatedAt = DateTimeOffset.UnixEpoch,
+            Customers =
+            [
+                new Platform.Contracts.Ingestion.CustomerRecord
+                {
+                    CustomerId = customerId,
+                    PersonId = customerId,
+                    Source = "e2e",
+                    ExternalId = "e2e-order",
+                    Lifecycle = "customer",
+                    Country = "XX",
+                    Consents = new Platform.Contracts.Ingestion.ChannelConsents(),
+                    UpdatedAt = DateTimeOffset.UnixEpoch,
+                },
+            ],
         };
         var staleId = NewId.NextGuid();
         await bus.Publish(stale, ctx => ctx.MessageId = staleId);

@@ -24,7 +24,7 @@ public sealed class GatewayTests : IAsyncLifetime
         _segmentationDb = await TestDatabase.CreateAsync("gw_segmentation");
         var (segmentationPort, ingestionPort, gatewayPort) = (FreePort(), FreePort(), FreePort());
         _segmentation = OnPort(new ServiceApp<Segmentation.Program>(ServiceSettings.For(_segmentationDb, _vhost)), segmentationPort);
-        await Eventually.TrueAsync(async () => await _vhost.QueueExistsAsync("segmentation-customer-upserted"), "segmentation's queue");
+        await Eventually.TrueAsync(async () => await _vhost.QueueExistsAsync("segmentation-customers-upserted"), "segmentation's queue");
         _ingestion = OnPort(new ServiceApp<Ingestion.Program>(ServiceSettings.For(_ingestionDb, _vhost)), ingestionPort);
         _gateway = OnPort(new ServiceApp<Gateway.Program>(new Dictionary<string, string?>
         {

@@ -50,7 +50,7 @@ public sealed class CustomersApiTests : IAsyncLifetime
         Assert.Equal("ada@example.com", body.GetProperty("email").GetString());
         Assert.Equal("GB", body.GetProperty("country").GetString());
         Assert.Equal("customer", body.GetProperty("lifecycle").GetString());
-        Assert.Equal(1L, await ScalarAsync<long>("SELECT count(*) FROM outbox_messages WHERE message_type LIKE 'Platform.Contracts.Ingestion.CustomerUpserted,%' AND body->>'customerId' = @id", customerId.ToString()));
+        Assert.Equal(1L, await ScalarAsync<long>("SELECT count(*) FROM outbox_messages WHERE message_type LIKE 'Platform.Contracts.Ingestion.CustomersUpserted,%' AND body->'customers'->0->>'customerId' = @id", customerId.ToString()));
     }
 
     [Fact]
@@ -64,7 +64,7 @@ public sealed class CustomersApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
         Assert.Equal(await first.Content.ReadAsStringAsync(), await second.Content.ReadAsStringAsync());
         var id = Platform.Data.DeterministicGuid.ForCustomer("billing", "B-7").ToString();
-        Assert.Equal(1L, await ScalarAsync<long>("SELECT count(*) FROM outbox_messages WHERE body->>'customerId' = @id", id));
+        Assert.Equal(1L, await ScalarAsync<long>("SELECT count(*) FROM outbox_messages WHERE body->'customers'->0->>'customerId' = @id", id));
     }
 
     [Fact]
@@ -75,7 +75,7 @@ public sealed class CustomersApiTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
         var id = Platform.Data.DeterministicGuid.ForCustomer("shop", "X-1").ToString();
-        Assert.Equal(2L, await ScalarAsync<long>("SELECT count(*) FROM outbox_messages WHERE body->>'customerId' = @id", id));
+        Assert.Equal(2L, await ScalarAsync<long>("SELECT count(*) FROM outbox_messages WHERE body->'customers'->0->>'customerId' = @id", id));
         Assert.Equal("BE", await ScalarAsync<string>("SELECT country FROM customers WHERE customer_id = @id::uuid", id));
     }
 

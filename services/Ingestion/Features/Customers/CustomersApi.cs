@@ -16,8 +16,8 @@ public static class CustomersApi
     }
 
     private const string UpsertSql = """
-        INSERT INTO customers AS c (customer_id, source, external_id, lifecycle, first_name, last_name, email, phone, city, region, country, created_at, updated_at)
-        VALUES (@CustomerId, @Source, @ExternalId, @Lifecycle, @FirstName, @LastName, @Email, @Phone, @City, @Region, @Country, @Now, @Now)
+        INSERT INTO customers AS c (customer_id, person_id, source, external_id, lifecycle, first_name, last_name, email, phone, city, region, country, created_at, updated_at)
+        VALUES (@CustomerId, @CustomerId, @Source, @ExternalId, @Lifecycle, @FirstName, @LastName, @Email, @Phone, @City, @Region, @Country, @Now, @Now)
         ON CONFLICT (customer_id) DO UPDATE SET
             lifecycle = excluded.lifecycle, first_name = excluded.first_name, last_name = excluded.last_name,
             email = excluded.email, phone = excluded.phone, city = excluded.city, region = excluded.region,
@@ -36,7 +36,7 @@ public static class CustomersApi
 
     /// <summary>
     /// Creates or updates a customer by (source, external id). 201 when new, 200 otherwise; a replay that changes
-    /// nothing publishes nothing. The row and its <see cref="CustomerUpserted"/> commit together (outbox).
+    /// nothing publishes nothing. The row and its <see cref="CustomersUpserted"/> commit together (outbox).
     /// </summary>
     private static async Task<IResult> UpsertAsync(CustomerRequest request, NpgsqlDataSource db, Outbox outbox, TimeProvider time, CancellationToken ct)
     {
@@ -54,15 +54,23 @@ public static class CustomersApi
             UpsertSql, new { CustomerId = customerId, customer.Source, customer.ExternalId, customer.Lifecycle, customer.FirstName, customer.LastName, customer.Email, customer.Phone, customer.City, customer.Region, customer.Country, Now = now }, tx, cancellationToken: ct));
         if (inserted is not null)
         {
-            await outbox.AddAsync(tx, new CustomerUpserted
+            await outbox.AddAsync(tx, new CustomersUpserted
             {
-                CustomerId = customerId,
-                Source = customer.Source,
-                ExternalId = customer.ExternalId,
-                Lifecycle = customer.Lifecycle,
-                Country = customer.Country,
-                Region = customer.Region,
-                UpdatedAt = now,
+                Customers =
+                [
+                    new CustomerRecord
+                    {
+                        CustomerId = customerId,
+                        PersonId = customerId,
+                        Source = customer.Source,
+                        ExternalId = customer.ExternalId,
+                        Lifecycle = customer.Lifecycle,
+                        Country = customer.Country,
+                        Region = customer.Region,
+                        Consents = new ChannelConsents(),
+                        UpdatedAt = now,
+                    },
+                ],
             }, ct);
         }
 
