@@ -1,6 +1,5 @@
 using Platform.Data;
 using Platform.ServiceDefaults;
-using Segmentation.Features.Profiles;
 
 namespace Segmentation;
 
@@ -10,7 +9,7 @@ public static class SegmentationExtensions
     public static WebApplicationBuilder AddSegmentation(this WebApplicationBuilder builder)
     {
         builder.AddDatabase(typeof(SegmentationExtensions).Assembly);
-        builder.AddMessaging(bus => bus.AddConsumer<CustomersUpsertedConsumer>());
+        builder.AddMessaging(bus => bus.AddConsumers(typeof(SegmentationExtensions).Assembly)); // every IConsumer in this service
         return builder;
     }
 }
