@@ -1,3 +1,4 @@
+using MassTransit;
 using Platform.Data;
 using Platform.ServiceDefaults;
 
