@@ -1,4 +1,5 @@
 using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Model;
 using Yarp.ReverseProxy.Transforms;
 
 namespace Gateway;
@@ -41,5 +42,25 @@ public static class GatewayExtensions
 
         builder.Services.AddReverseProxy().LoadFromMemory(routes, clusters);
         return builder;
+    }
+
+    /// <summary>
+    /// Operator endpoints of the services (<c>/{service}/admin/**</c>, e.g. error-queue replay) are not for marketers
+    /// or partner systems: the gateway answers 404 for them. Operators reach a service on its own address.
+    /// </summary>
+    public static IReverseProxyApplicationBuilder UseBlockedPaths(this IReverseProxyApplicationBuilder proxy)
+    {
+        proxy.Use(async (context, next) =>
+        {
+            var segments = (context.Request.Path.Value ?? "").Split('/', StringSplitOptions.RemoveEmptyEntries);
+            if (segments.Length >= 2 && string.Equals(segments[1], "admin", StringComparison.OrdinalIgnoreCase))
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return;
+            }
+
+            await next();
+        });
+        return proxy;
     }
 }

@@ -11,7 +11,7 @@ public sealed class Program
         builder.AddGateway();                          // YARP routes to the services
         var app = builder.Build();
         app.MapDefaultEndpoints();                     // /health/live, /health/ready
-        app.MapReverseProxy();                         // /ingestion/**, /segmentation/**, /campaigns/**, /measurement/**
+        app.MapReverseProxy(proxy => proxy.UseBlockedPaths()); // /ingestion/**, /segmentation/**, /campaigns/**, /measurement/**
         app.Run();
     }
 }

@@ -25,11 +25,13 @@ public static class MessagingExtensions
         }
 
         var servicePrefix = builder.Environment.ApplicationName.ToLowerInvariant();
+        var endpointNames = new ReceiveEndpointNames();
         builder.Services.AddMassTransit(x =>
         {
             x.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(servicePrefix, false));
-            x.AddConfigureEndpointsCallback((_, _, endpoint) =>
+            x.AddConfigureEndpointsCallback((_, name, endpoint) =>
             {
+                endpointNames.Add(name);
                 if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbitEndpoint)
                 {
                     // Delivery limit comes from the broker policy (deploy/infra.sh); RabbitMQ 3.10 sets none by default.
@@ -53,6 +55,8 @@ public static class MessagingExtensions
         });
 
         builder.Services.AddSingleton(rabbit);
+        builder.Services.AddSingleton(endpointNames);
+        builder.Services.AddSingleton<ErrorQueues>();
         builder.Services.AddHealthChecks().AddCheck<BrokerHealthCheck>("broker", tags: ["ready"]);
         builder.Services.AddSingleton<OutboxRelay>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<OutboxRelay>());

@@ -78,6 +78,17 @@ public sealed class GatewayTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync("/ingestion/health/ready")).StatusCode);
     }
 
+    [Fact]
+    public async Task AdminEndpoints_AreNotReachableThroughTheGateway_ButAreOnTheService()
+    {
+        Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync("/segmentation/admin/error-queues")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _client.PostAsync("/segmentation/ADMIN/error-queues/segmentation-customers-upserted/replay", null)).StatusCode);
+
+        using var direct = _segmentation.CreateClient();
+        var queues = await direct.GetFromJsonAsync<JsonElement>("/admin/error-queues");
+        Assert.Contains(queues.EnumerateArray(), q => q.GetProperty("endpoint").GetString() == "segmentation-customers-upserted" && q.GetProperty("messages").GetInt32() == 0);
+    }
+
     private static ServiceApp<T> OnPort<T>(ServiceApp<T> app, int port)
         where T : class
     {

@@ -32,6 +32,7 @@ public sealed class MessagingHost : IAsyncDisposable
             }
         });
         builder.Services.AddSingleton<Deliveries>();
+        builder.Services.AddSingleton<PoisonSwitch>();
         var host = builder.Build();
         await host.StartAsync();
         if (withConsumer)

@@ -1,0 +1,37 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Platform.ServiceDefaults;
+
+/// <summary>
+/// Operator endpoints for poison messages: <c>GET /admin/error-queues</c> (counts), <c>GET /admin/error-queues/{endpoint}/messages</c>
+/// (why they failed; bodies are not shown, they may hold personal data) and <c>POST /admin/error-queues/{endpoint}/replay</c>
+/// (back to the input queue, e.g. after a fix). The gateway does not route <c>/admin</c>; reach a service directly.
+/// </summary>
+public static class ErrorQueuesApi
+{
+    /// <summary>Maps the endpoints.</summary>
+    public static IEndpointRouteBuilder MapErrorQueuesApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/admin/error-queues").WithTags("Operations");
+        group.MapGet("/", async (ErrorQueues queues, CancellationToken ct) => TypedResults.Ok(await queues.ListAsync(ct)));
+        group.MapGet("/{endpoint}/messages", async (string endpoint, int? limit, ErrorQueues queues, CancellationToken ct) =>
+            await Known(endpoint, async () => TypedResults.Ok(await queues.PeekAsync(endpoint, Math.Clamp(limit ?? 20, 1, 500), ct))));
+        group.MapPost("/{endpoint}/replay", async (string endpoint, int? max, ErrorQueues queues, CancellationToken ct) =>
+            await Known(endpoint, async () => TypedResults.Ok(new { endpoint, replayed = await queues.ReplayAsync(endpoint, Math.Clamp(max ?? 10_000, 1, 1_000_000), ct) })));
+        return app;
+    }
+
+    private static async Task<IResult> Known(string endpoint, Func<Task<IResult>> action)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (KeyNotFoundException e)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: e.Message);
+        }
+    }
+}
