@@ -55,6 +55,12 @@ public static class ServiceDefaultsExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapOpenApi(); // /openapi/v1.json
+        // Baseline for load benchmarks: the same pipeline, no I/O behind it. Under /admin, so the gateway hides it.
+        app.MapPost("/admin/noop", async (HttpRequest request) =>
+        {
+            await request.Body.CopyToAsync(Stream.Null);
+            return Results.NoContent();
+        }).ExcludeFromDescription();
         if (app.Services.GetService<ErrorQueues>() is not null)
         {
             app.MapErrorQueuesApi();

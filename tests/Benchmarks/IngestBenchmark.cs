@@ -1,0 +1,247 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Npgsql;
+
+namespace Benchmarks;
+
+/// <summary>
+/// Ingestion benchmarks. Bulk: a generated CSV of transactions imported through the API until every
+/// TransactionsRecorded batch is published, against plain <c>psql \copy</c> of the same file into a table of the same
+/// shape, in the same run. Single: one transaction per request with 32 connections (wrk), against a bare endpoint
+/// of the same service that does no I/O.
+/// </summary>
+internal sealed class IngestBenchmark(BenchSettings settings)
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    private const string TransactionsHeader = "source,order_id,customer_external_id,occurred_at,gross_amount,discount_amount,cost_amount,currency,quantity,channel,category,promotion_code";
+
+    private const string BaselineTableSql = """
+        DROP TABLE IF EXISTS bench_transactions_copy;
+        CREATE TABLE bench_transactions_copy (
+            source text NOT NULL, order_id text NOT NULL, customer_external_id text NOT NULL, occurred_at timestamptz NOT NULL,
+            gross_amount numeric(14,2) NOT NULL, discount_amount numeric(14,2) NOT NULL, cost_amount numeric(14,2),
+            currency char(3) NOT NULL, quantity integer NOT NULL, channel text, category text, promotion_code text,
+            PRIMARY KEY (source, order_id));
+        """;
+
+    public async Task RunBulkAsync(int rows, int customers)
+    {
+        Directory.CreateDirectory(settings.WorkDirectory);
+        var runId = DateTime.UtcNow.ToString("yyyyMMddHHmmss", Inv);
+        var customersFile = Path.Combine(settings.WorkDirectory, $"customers-{customers}.csv");
+        var transactionsFile = Path.Combine(settings.WorkDirectory, $"transactions-{rows}-{runId}.csv");
+        Console.WriteLine($"[bench] generating {customers:N0} customers and {rows:N0} transactions in {settings.WorkDirectory}");
+        if (!File.Exists(customersFile))
+        {
+            await GenerateCustomersAsync(customersFile, customers);
+        }
+
+        await GenerateTransactionsAsync(transactionsFile, rows, customers, runId);
+        var bytes = new FileInfo(transactionsFile).Length;
+        Console.WriteLine($"[bench] transactions file: {bytes / 1e6:N0} MB");
+
+        // Baseline: plain COPY of the same file into a same-shape table (primary key on (source, order_id) like ours).
+        await using (var admin = new NpgsqlConnection(settings.AdminConnectionString("postgres")))
+        {
+            await admin.OpenAsync();
+            await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = 'bench'", admin);
+            if (await exists.ExecuteScalarAsync() is null)
+            {
+                await using var create = new NpgsqlCommand("CREATE DATABASE bench", admin);
+                await create.ExecuteNonQueryAsync();
+            }
+        }
+
+        await using (var bench = new NpgsqlConnection(settings.AdminConnectionString("bench")))
+        {
+            await bench.OpenAsync();
+            await using var table = new NpgsqlCommand(BaselineTableSql, bench);
+            await table.ExecuteNonQueryAsync();
+        }
+
+        var copy = Stopwatch.StartNew();
+        await RunAsync("psql", $"-q -h {settings.PgHost} -p {settings.PgPort} -U {settings.PgAdminUser} -d bench -c \"\\copy bench_transactions_copy FROM '{transactionsFile}' WITH (FORMAT csv, HEADER true)\"",
+            new Dictionary<string, string> { ["PGPASSWORD"] = settings.PgAdminPassword });
+        copy.Stop();
+        var copyRate = rows / copy.Elapsed.TotalSeconds;
+        Console.WriteLine($"[bench] psql \\copy: {rows:N0} rows in {copy.Elapsed.TotalSeconds:N1} s = {copyRate:N0} rows/s");
+
+        using var http = new HttpClient { BaseAddress = new Uri(settings.IngestionUrl), Timeout = TimeSpan.FromMinutes(30) };
+        var customersImport = Stopwatch.StartNew();
+        var customersId = await PostImportAsync(http, "customers", customersFile, "");
+        await WaitForImportAsync(http, customersId);
+        customersImport.Stop();
+        Console.WriteLine($"[bench] customers import: {customers:N0} rows in {customersImport.Elapsed.TotalSeconds:N1} s (not part of the comparison)");
+        await WaitForOutboxDrainedAsync();
+
+        var ours = Stopwatch.StartNew();
+        var importId = await PostImportAsync(http, "transactions", transactionsFile, "");
+        var uploaded = ours.Elapsed;
+        var report = await WaitForImportAsync(http, importId);
+        var imported = ours.Elapsed;
+        await WaitForOutboxDrainedAsync();
+        ours.Stop();
+        var ourRate = rows / ours.Elapsed.TotalSeconds;
+        Console.WriteLine($"[bench] import report: {report}");
+        Console.WriteLine($"[bench] ours: upload {uploaded.TotalSeconds:N1} s, imported at {imported.TotalSeconds:N1} s, all TransactionsRecorded published at {ours.Elapsed.TotalSeconds:N1} s");
+        Console.WriteLine($"[bench] RESULT bulk: ours {ourRate:N0} rows/s, psql \\copy {copyRate:N0} rows/s, ratio {ourRate / copyRate:N2}x (goal >= 0.5x)");
+        File.Delete(transactionsFile);
+    }
+
+    public async Task RunSingleAsync(int connections, int seconds)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(settings.IngestionUrl) };
+        // The load writes against 1,000 known customers.
+        var customers = Enumerable.Range(0, 1000).Select(i => new { source = "load", externalId = $"L{i}", country = "NL" }).ToArray();
+        (await http.PostAsJsonAsync("/v1/customers/batch", customers)).EnsureSuccessStatusCode();
+
+        var script = Path.Combine(settings.WorkDirectory, "post-transaction.lua");
+        Directory.CreateDirectory(settings.WorkDirectory);
+        await File.WriteAllTextAsync(script, """
+            local counter = 0
+            local prefix = "x"
+            function setup(thread)
+              thread:set("prefix", string.format("%d-%d", os.time(), math.random(1, 1000000000)))
+            end
+            function request()
+              counter = counter + 1
+              local body = string.format('{"source":"load","orderId":"%s-%d","customerExternalId":"L%d","occurredAt":"2025-06-01T12:00:00Z","grossAmount":25.00,"discountAmount":2.50,"currency":"EUR","quantity":1,"channel":"web"}', prefix, counter, counter % 1000)
+              return wrk.format("POST", nil, { ["Content-Type"] = "application/json" }, body)
+            end
+            """);
+
+        var bare = await WrkAsync(settings.IngestionUrl + "/admin/noop", script, connections, seconds);
+        var real = await WrkAsync(settings.IngestionUrl + "/v1/transactions", script, connections, seconds);
+        Console.WriteLine($"[bench] bare endpoint (no I/O): {bare}");
+        Console.WriteLine($"[bench] POST /v1/transactions:  {real}");
+        Console.WriteLine($"[bench] RESULT single: {real.RequestsPerSecond:N0} req/s (goal >= 3,000), p99 {real.P99Ms:N1} ms (goal < 100 ms), {real.RequestsPerSecond / bare.RequestsPerSecond:N2}x the bare endpoint's {bare.RequestsPerSecond:N0} req/s; non-2xx: {real.Errors}");
+    }
+
+    private static async Task<WrkResult> WrkAsync(string url, string script, int connections, int seconds)
+    {
+        var output = await RunAsync("wrk", $"-t2 -c{connections} -d{seconds}s --latency -s {script} {url}");
+        var rps = double.Parse(Match(output, @"Requests/sec:\s+([\d.]+)"), Inv);
+        var p99 = ParseLatencyMs(Match(output, @"\s99%\s+([\d.]+\w+)"));
+        var p50 = ParseLatencyMs(Match(output, @"\s50%\s+([\d.]+\w+)"));
+        var errors = System.Text.RegularExpressions.Regex.Match(output, @"Non-2xx or 3xx responses:\s+(\d+)") is { Success: true } m ? long.Parse(m.Groups[1].Value, Inv) : 0;
+        return new WrkResult(rps, p50, p99, errors);
+    }
+
+    private static double ParseLatencyMs(string value)
+    {
+        var number = double.Parse(value.TrimEnd('u', 's', 'm'), Inv);
+        return value.EndsWith("us", StringComparison.Ordinal) ? number / 1000
+            : value.EndsWith("ms", StringComparison.Ordinal) ? number
+            : number * 1000;
+    }
+
+    private static string Match(string text, string pattern) =>
+        System.Text.RegularExpressions.Regex.Match(text, pattern) is { Success: true } m ? m.Groups[1].Value
+        : throw new InvalidOperationException($"'{pattern}' not found in:\n{text}");
+
+    private static async Task<Guid> PostImportAsync(HttpClient http, string kind, string file, string options)
+    {
+        await using var stream = File.OpenRead(file);
+        using var content = new StreamContent(stream, 1 << 20);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/csv");
+        using var response = await http.PostAsync($"/v1/imports?kind={kind}{options}", content);
+        var body = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"import of {file} refused: {(int)response.StatusCode} {body}");
+        }
+
+        return JsonDocument.Parse(body).RootElement.GetProperty("importId").GetGuid();
+    }
+
+    private static async Task<string> WaitForImportAsync(HttpClient http, Guid importId)
+    {
+        while (true)
+        {
+            var report = await http.GetFromJsonAsync<JsonElement>($"/v1/imports/{importId}");
+            var status = report.GetProperty("status").GetString();
+            if (status is "completed" or "failed")
+            {
+                if (status == "failed")
+                {
+                    throw new InvalidOperationException($"import {importId} failed: {report}");
+                }
+
+                return $"read {report.GetProperty("rowsRead")}, new {report.GetProperty("rowsNew")}, rejected {report.GetProperty("rowsRejected")}";
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    private async Task WaitForOutboxDrainedAsync()
+    {
+        await using var db = new NpgsqlConnection(settings.IngestionConnectionString);
+        await db.OpenAsync();
+        await using var pending = new NpgsqlCommand("SELECT count(*) FROM outbox_messages WHERE sent_at IS NULL AND parked_at IS NULL", db);
+        while ((long)(await pending.ExecuteScalarAsync())! > 0)
+        {
+            await Task.Delay(50);
+        }
+    }
+
+    private static async Task GenerateCustomersAsync(string file, int customers)
+    {
+        await using var writer = new StreamWriter(file, false, new UTF8Encoding(false), 1 << 20);
+        await writer.WriteLineAsync("source,external_id,lifecycle,country,gender,join_date,email");
+        var random = new Random(7);
+        string[] countries = ["NL", "DE", "BE", "FR", "GB", "SE"];
+        for (var i = 0; i < customers; i++)
+        {
+            await writer.WriteLineAsync(string.Create(Inv, $"bench,C{i},customer,{countries[random.Next(countries.Length)]},{(random.Next(2) == 0 ? "female" : "male")},{new DateOnly(2015, 1, 1).AddDays(random.Next(3000)):yyyy-MM-dd},c{i}@bench.example"));
+        }
+    }
+
+    private static async Task GenerateTransactionsAsync(string file, int rows, int customers, string runId)
+    {
+        await using var writer = new StreamWriter(file, false, new UTF8Encoding(false), 1 << 20);
+        await writer.WriteLineAsync(TransactionsHeader);
+        var random = new Random(11);
+        string[] channels = ["web", "store", "phone"];
+        string[] categories = ["books", "music", "garden", "toys", "food"];
+        var start = new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        for (var i = 0; i < rows; i++)
+        {
+            var gross = Math.Round((decimal)(5 + random.NextDouble() * 195), 2);
+            var discount = random.Next(4) == 0 ? Math.Round(gross * 0.2m, 2) : 0m;
+            var promo = discount > 0 ? "SPRING" : "";
+            var at = start.AddSeconds(random.Next(0, 5 * 365 * 86400));
+            await writer.WriteLineAsync(string.Create(Inv,
+                $"bench,{runId}-{i},C{random.Next(customers)},{at:yyyy-MM-ddTHH:mm:ssZ},{gross},{discount},{Math.Round(gross * 0.6m, 2)},EUR,{1 + random.Next(3)},{channels[random.Next(3)]},{categories[random.Next(5)]},{promo}"));
+        }
+    }
+
+    private static async Task<string> RunAsync(string command, string arguments, Dictionary<string, string>? environment = null)
+    {
+        var start = new ProcessStartInfo(command, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var (key, value) in environment ?? [])
+        {
+            start.Environment[key] = value;
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"cannot start {command}");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{command} exited with {process.ExitCode}: {await error}");
+        }
+
+        return await output;
+    }
+
+    private sealed record WrkResult(double RequestsPerSecond, double P50Ms, double P99Ms, long Errors)
+    {
+        public override string ToString() => string.Create(Inv, $"{RequestsPerSecond:N0} req/s, p50 {P50Ms:N1} ms, p99 {P99Ms:N1} ms, non-2xx {Errors}");
+    }
+}

@@ -1,0 +1,52 @@
+using System.Globalization;
+using Benchmarks;
+
+// Usage: Benchmarks ingest [--rows N] [--customers N] [--skip-single] [--seconds N]
+// Reads the server settings from the environment (./deploy/platform bench exports them).
+var settings = BenchSettings.FromEnvironment();
+var command = args.FirstOrDefault() ?? "help";
+int Option(string name, int fallback) =>
+    Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+
+switch (command)
+{
+    case "ingest":
+        var bench = new IngestBenchmark(settings);
+        await bench.RunBulkAsync(Option("--rows", 1_000_000), Option("--customers", 100_000));
+        if (!args.Contains("--skip-single"))
+        {
+            await bench.RunSingleAsync(connections: 32, seconds: Option("--seconds", 20));
+        }
+
+        break;
+    default:
+        Console.WriteLine("usage: Benchmarks ingest [--rows N] [--customers N] [--seconds N] [--skip-single]");
+        return 2;
+}
+
+return 0;
+
+namespace Benchmarks
+{
+    /// <summary>Where the servers and services are (the PLATFORM_* variables of .local/platform.env).</summary>
+    internal sealed record BenchSettings(string PgHost, string PgPort, string PgAdminUser, string PgAdminPassword, string IngestionPassword, string IngestionUrl, string WorkDirectory)
+    {
+        public string IngestionConnectionString => $"Host={PgHost};Port={PgPort};Database=ingestion;Username=ingestion;Password={IngestionPassword}";
+
+        public string AdminConnectionString(string database) => $"Host={PgHost};Port={PgPort};Database={database};Username={PgAdminUser};Password={PgAdminPassword}";
+
+        public static BenchSettings FromEnvironment()
+        {
+            static string Get(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } v ? v
+                : throw new InvalidOperationException($"{name} is not set: run through ./deploy/platform bench");
+            return new BenchSettings(
+                Get("PLATFORM_PG_HOST"),
+                Get("PLATFORM_PG_PORT"),
+                Get("PLATFORM_PG_ADMIN_USER"),
+                Get("PLATFORM_PG_ADMIN_PASSWORD"),
+                Get("INGESTION_DB_PASSWORD"),
+                Environment.GetEnvironmentVariable("INGESTION_URL") is { Length: > 0 } url ? url : "http://127.0.0.1:8081",
+                Environment.GetEnvironmentVariable("BENCH_DIR") is { Length: > 0 } dir ? dir : Path.Combine(Path.GetTempPath(), "platform-bench"));
+        }
+    }
+}
