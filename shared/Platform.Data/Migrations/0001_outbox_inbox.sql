@@ -6,7 +6,7 @@ CREATE TABLE outbox_messages (
     sequence      bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     message_id    uuid        NOT NULL UNIQUE,
     message_type  text        NOT NULL,
-    body          jsonb       NOT NULL,
+    body          json        NOT NULL,    -- json, not jsonb: stored as written, no conversion cost on bulk paths
     trace_parent  text        NULL,
     trace_state   text        NULL,
     created_at    timestamptz NOT NULL,
@@ -16,6 +16,8 @@ CREATE TABLE outbox_messages (
     -- set when a message can never be published (e.g. its type no longer exists); kept for inspection
     parked_at     timestamptz NULL
 );
+-- Batches of 1,000 records make large bodies; compressing them costs more CPU than the disk it saves.
+ALTER TABLE outbox_messages ALTER COLUMN body SET STORAGE EXTERNAL;
 CREATE INDEX outbox_messages_pending ON outbox_messages (sequence) WHERE sent_at IS NULL AND parked_at IS NULL;
 CREATE INDEX outbox_messages_sent_at ON outbox_messages (sent_at) WHERE sent_at IS NOT NULL;
 

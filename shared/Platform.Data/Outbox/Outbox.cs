@@ -19,7 +19,7 @@ public sealed class Outbox(TimeProvider time)
 
     private const string InsertSql = """
         INSERT INTO outbox_messages (message_id, message_type, body, trace_parent, trace_state, created_at)
-        SELECT * FROM unnest(@Ids, @Types, @Bodies::jsonb[], @TraceParents, @TraceStates, @CreatedAts);
+        SELECT * FROM unnest(@Ids, @Types, @Bodies::json[], @TraceParents, @TraceStates, @CreatedAts);
         NOTIFY outbox_messages;
         """;
 
