@@ -1,3 +1,7 @@
+using Ingestion.Features.Customers;
+using Ingestion.Features.Imports;
+using Ingestion.Features.Responses;
+using Ingestion.Features.Transactions;
 using Platform.Data;
 using Platform.ServiceDefaults;
 
@@ -10,6 +14,10 @@ public static class IngestionExtensions
     {
         builder.AddDatabase(typeof(IngestionExtensions).Assembly);
         builder.AddMessaging();
+        builder.Services.AddCustomers();
+        builder.Services.AddTransactions();
+        builder.Services.AddResponses();
+        builder.Services.AddImports(builder.Configuration);
         return builder;
     }
 }

@@ -1,4 +1,7 @@
 using Ingestion.Features.Customers;
+using Ingestion.Features.Imports;
+using Ingestion.Features.Responses;
+using Ingestion.Features.Transactions;
 using Platform.ServiceDefaults;
 
 namespace Ingestion;
@@ -13,6 +16,9 @@ public sealed class Program
         var app = builder.Build();
         app.MapDefaultEndpoints();                     // /health/live, /health/ready
         app.MapCustomersApi();                         // /v1/customers
+        app.MapTransactionsApi();                      // /v1/transactions
+        app.MapResponsesApi();                         // /v1/responses
+        app.MapImportsApi();                           // /v1/imports
         app.Run();
     }
 }

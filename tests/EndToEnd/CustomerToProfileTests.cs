@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Dapper;
 using MassTransit;
 using Npgsql;
 using Platform.Testing;
@@ -70,6 +71,32 @@ public sealed class CustomerToProfileTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PostCustomer_ProfileKeepsPersonDemographicsAcquisitionAndConsents()
+    {
+        var response = await _ingestionClient.PostAsJsonAsync("/v1/customers", new
+        {
+            source = "e2e",
+            externalId = "e2e-details",
+            gender = "male",
+            birthDate = "1980-05-17",
+            joinDate = "2020-02-02",
+            acquisitionChannel = "direct-mail",
+            acquisitionCampaign = "WINTER-20",
+            consents = new { email = new { granted = true }, sms = new { granted = false } },
+        });
+        var customerId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("customerId").GetGuid();
+        await WaitForProfileAsync(customerId);
+
+        await using var connection = await _segmentationDb.OpenAsync();
+        var details = await connection.QuerySingleAsync<ProfileDetails>("""
+            SELECT person_id AS PersonId, gender, birth_year AS BirthYear, join_date::text AS JoinDate, acquisition_channel AS AcquisitionChannel,
+                   acquisition_campaign AS AcquisitionCampaign, consent_email AS ConsentEmail, consent_sms AS ConsentSms, consent_mail AS ConsentMail
+            FROM customer_profiles WHERE customer_id = @customerId
+            """, new { customerId });
+        Assert.Equal(new ProfileDetails(customerId, "male", 1980, "2020-02-02", "direct-mail", "WINTER-20", true, false, null), details);
+    }
+
+    [Fact]
     public async Task PostCustomer_WhileBrokerIsDown_Succeeds_AndProfileAppearsOnceBrokerIsBack()
     {
         await Eventually.TrueAsync(async () => (await _ingestionClient.GetAsync("/health/ready")).IsSuccessStatusCode, "ingestion connected to the broker");
@@ -122,7 +149,7 @@ public sealed class CustomerToProfileTests : IAsyncLifetime
                     ExternalId = "e2e-order",
                     Lifecycle = "customer",
                     Country = "XX",
-                    Consents = new Platform.Contracts.Ingestion.ChannelConsents(),
+                    Consents = new Platform.Contracts.Ingestion.ChannelConsents { Email = true },
                     UpdatedAt = DateTimeOffset.UnixEpoch,
                 },
             ],
@@ -132,6 +159,8 @@ public sealed class CustomerToProfileTests : IAsyncLifetime
 
         await Eventually.TrueAsync(async () => await ScalarAsync<long>(_segmentationDb, "SELECT count(*) FROM inbox_messages WHERE message_id::text = @id", staleId) == 1, "the stale event to be handled");
         Assert.Equal("FR", (await ReadProfileAsync(customerId))!.Country);
+        await using var connection = await _segmentationDb.OpenAsync();
+        Assert.Null(await connection.ExecuteScalarAsync<bool?>("SELECT consent_email FROM customer_profiles WHERE customer_id = @customerId", new { customerId }));
     }
 
     private async Task<Guid> PostCustomerAsync(string externalId, string country)
@@ -160,4 +189,8 @@ public sealed class CustomerToProfileTests : IAsyncLifetime
     }
 
     private sealed record Profile(Guid CustomerId, string ExternalId, string? Country);
+
+    private sealed record ProfileDetails(
+        Guid PersonId, string? Gender, int? BirthYear, string? JoinDate, string? AcquisitionChannel, string? AcquisitionCampaign,
+        bool? ConsentEmail, bool? ConsentSms, bool? ConsentMail);
 }

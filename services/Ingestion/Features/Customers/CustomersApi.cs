@@ -1,107 +1,128 @@
-using Dapper;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Npgsql;
-using Platform.Contracts.Ingestion;
-using Platform.Data;
+using Platform.ServiceDefaults;
 
 namespace Ingestion.Features.Customers;
 
 public static class CustomersApi
 {
+    /// <summary>Most customers in one batch request.</summary>
+    public const int MaxBatchSize = 10_000;
+
+    /// <summary>Largest batch body: 10,000 customers with attributes fit comfortably; more is refused with 413.</summary>
+    public const long MaxBatchBytes = 32L * 1024 * 1024;
+
+    private const long MaxSingleBytes = 1024 * 1024;
+
+    /// <summary>Registers the customer writers for this feature and for the features that write customers too (imports, responses).</summary>
+    public static IServiceCollection AddCustomers(this IServiceCollection services)
+    {
+        services.AddSingleton<ConsentWriter>();
+        services.AddSingleton<CustomerWriter>();
+        services.AddSingleton<CustomerEraser>();
+        return services;
+    }
+
     public static IEndpointRouteBuilder MapCustomersApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1/customers").WithTags("Customers");
-        group.MapPost("/", UpsertAsync);
+        group.MapPost("/", UpsertAsync).WithMetadata(new RequestSizeLimitAttribute(MaxSingleBytes));
+        group.MapPost("/batch", UpsertBatchAsync).WithMetadata(new RequestSizeLimitAttribute(MaxBatchBytes));
         group.MapGet("/{customerId:guid}", GetAsync);
+        group.MapDelete("/{customerId:guid}", EraseAsync);
+        app.MapGet("/v1/persons/{personId:guid}", GetPersonAsync).WithTags("Customers");
         return app;
     }
 
-    private const string UpsertSql = """
-        INSERT INTO customers AS c (customer_id, person_id, source, external_id, lifecycle, first_name, last_name, email, phone, city, region, country, created_at, updated_at)
-        VALUES (@CustomerId, @CustomerId, @Source, @ExternalId, @Lifecycle, @FirstName, @LastName, @Email, @Phone, @City, @Region, @Country, @Now, @Now)
-        ON CONFLICT (customer_id) DO UPDATE SET
-            lifecycle = excluded.lifecycle, first_name = excluded.first_name, last_name = excluded.last_name,
-            email = excluded.email, phone = excluded.phone, city = excluded.city, region = excluded.region,
-            country = excluded.country, updated_at = excluded.updated_at
-        WHERE (c.lifecycle, c.first_name, c.last_name, c.email, c.phone, c.city, c.region, c.country)
-              IS DISTINCT FROM
-              (excluded.lifecycle, excluded.first_name, excluded.last_name, excluded.email, excluded.phone, excluded.city, excluded.region, excluded.country)
-        RETURNING (xmax = 0) AS inserted
-        """;
-
-    private const string SelectSql = """
-        SELECT customer_id AS CustomerId, source, external_id AS ExternalId, lifecycle, first_name AS FirstName, last_name AS LastName,
-               email, phone, city, region, country, created_at AS CreatedAt, updated_at AS UpdatedAt
-        FROM customers WHERE customer_id = @customerId
-        """;
-
     /// <summary>
-    /// Creates or updates a customer by (source, external id). 201 when new, 200 otherwise; a replay that changes
-    /// nothing publishes nothing. The row and its <see cref="CustomersUpserted"/> commit together (outbox).
+    /// Creates or updates a customer by (source, external id). 201 when new, 200 otherwise, with the stored customer;
+    /// a replay that changes nothing returns the same body and publishes nothing.
     /// </summary>
-    private static async Task<IResult> UpsertAsync(CustomerRequest request, NpgsqlDataSource db, Outbox outbox, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> UpsertAsync(CustomerRequest request, NpgsqlDataSource db, CustomerWriter writer, TimeProvider time, CancellationToken ct)
     {
-        var (customer, errors) = request.Validate();
-        if (customer is null)
+        var errors = new ValidationErrors();
+        if (request.Validate(errors, time) is not { } customer)
         {
             return errors.ToProblem();
         }
 
-        var customerId = DeterministicGuid.ForCustomer(customer.Source, customer.ExternalId);
-        var now = time.GetUtcNow();
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var inserted = await connection.QuerySingleOrDefaultAsync<bool?>(new CommandDefinition(
-            UpsertSql, new { CustomerId = customerId, customer.Source, customer.ExternalId, customer.Lifecycle, customer.FirstName, customer.LastName, customer.Email, customer.Phone, customer.City, customer.Region, customer.Country, Now = now }, tx, cancellationToken: ct));
-        if (inserted is not null)
+        var result = (await writer.UpsertAsync(tx, [customer], ct))[0];
+        var stored = await CustomerQueries.GetAsync(connection, tx, result.CustomerId, ct);
+        await tx.CommitAsync(ct);
+        return result.Status == CustomerUpsertStatus.Created
+            ? TypedResults.Created($"/v1/customers/{result.CustomerId}", stored)
+            : TypedResults.Ok(stored);
+    }
+
+    /// <summary>
+    /// Creates or updates up to <see cref="MaxBatchSize"/> customers, all or nothing: one invalid item and the 400 names
+    /// every bad field as <c>[i].field</c>, and nothing is written. The same (source, external id) twice: the last wins.
+    /// </summary>
+    private static async Task<IResult> UpsertBatchAsync(List<CustomerRequest?> requests, NpgsqlDataSource db, CustomerWriter writer, TimeProvider time, CancellationToken ct)
+    {
+        var errors = new ValidationErrors();
+        if (requests.Count > MaxBatchSize)
         {
-            await outbox.AddAsync(tx, new CustomersUpserted
-            {
-                Customers =
-                [
-                    new CustomerRecord
-                    {
-                        CustomerId = customerId,
-                        PersonId = customerId,
-                        Source = customer.Source,
-                        ExternalId = customer.ExternalId,
-                        Lifecycle = customer.Lifecycle,
-                        Country = customer.Country,
-                        Region = customer.Region,
-                        Consents = new ChannelConsents(),
-                        UpdatedAt = now,
-                    },
-                ],
-            }, ct);
+            errors.Add("body", $"must hold at most {MaxBatchSize} customers; split the batch");
+            return errors.ToProblem();
         }
 
-        var stored = await connection.QuerySingleAsync<CustomerResponse>(new CommandDefinition(SelectSql, new { customerId }, tx, cancellationToken: ct));
+        var customers = new List<NormalizedCustomer>(requests.Count);
+        for (var i = 0; i < requests.Count; i++)
+        {
+            if (requests[i] is not { } request)
+            {
+                errors.Add($"[{i}]", "must be a customer object");
+            }
+            else if (request.Validate(errors.WithPrefix($"[{i}]."), time) is { } customer)
+            {
+                customers.Add(customer);
+            }
+        }
+
+        if (errors.HasErrors)
+        {
+            return errors.ToProblem();
+        }
+
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var results = await writer.UpsertAsync(tx, customers, ct);
         await tx.CommitAsync(ct);
-        return inserted == true
-            ? TypedResults.Created($"/v1/customers/{customerId}", stored)
-            : TypedResults.Ok(stored);
+        return TypedResults.Ok(results.Select(r => new BatchItemResult(r.Index, r.CustomerId, StatusName(r.Status))).ToList());
     }
 
     private static async Task<IResult> GetAsync(Guid customerId, NpgsqlDataSource db, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        var customer = await connection.QuerySingleOrDefaultAsync<CustomerResponse>(new CommandDefinition(SelectSql, new { customerId }, cancellationToken: ct));
-        return customer is null
-            ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: $"Customer {customerId} not found.")
-            : TypedResults.Ok(customer);
+        var customer = await CustomerQueries.GetAsync(connection, null, customerId, ct);
+        return customer is null ? NotFound($"Customer {customerId} not found.") : TypedResults.Ok(customer);
     }
+
+    /// <summary>The records linked to one person (same email across sources), oldest first.</summary>
+    private static async Task<IResult> GetPersonAsync(Guid personId, NpgsqlDataSource db, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var customers = await CustomerQueries.ListByPersonAsync(connection, personId, ct);
+        return customers.Count == 0 ? NotFound($"Person {personId} not found.") : TypedResults.Ok(new PersonResponse(personId, customers));
+    }
+
+    /// <summary>Erases the customer everywhere (204). Unknown, or erased before: 404, since nothing is left to tell them apart.</summary>
+    private static async Task<IResult> EraseAsync(Guid customerId, CustomerEraser eraser, CancellationToken ct) =>
+        await eraser.EraseAsync(customerId, ct) ? TypedResults.NoContent() : NotFound($"Customer {customerId} not found.");
+
+    private static ProblemHttpResult NotFound(string title) => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: title);
+
+    private static string StatusName(CustomerUpsertStatus status) => status switch
+    {
+        CustomerUpsertStatus.Created => "created",
+        CustomerUpsertStatus.Updated => "updated",
+        _ => "unchanged",
+    };
 }
 
-public sealed record CustomerResponse(
-    Guid CustomerId,
-    string Source,
-    string ExternalId,
-    string Lifecycle,
-    string? FirstName,
-    string? LastName,
-    string? Email,
-    string? Phone,
-    string? City,
-    string? Region,
-    string? Country,
-    DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt);
+/// <summary>Outcome of one item of a batch: its position, its id, and <c>created</c>, <c>updated</c> or <c>unchanged</c>.</summary>
+public sealed record BatchItemResult(int Index, Guid CustomerId, string Status);

@@ -1,0 +1,66 @@
+using Dapper;
+using Npgsql;
+using Platform.Contracts.Ingestion;
+using Platform.Data;
+
+namespace Ingestion.Features.Customers;
+
+/// <summary>
+/// Forgets a customer: the row and, by ON DELETE CASCADE, its consents, transactions and responses; its copies in this
+/// service's outbox; and tells every other service with <see cref="CustomerErased"/>. All in one transaction.
+/// </summary>
+public sealed class CustomerEraser(NpgsqlDataSource db, CustomerWriter customers, Outbox outbox, TimeProvider time)
+{
+    // The emails of the customer and of every record linked to it: locked so that no record is linked to this
+    // person while it is being re-rooted (see EmailLocks).
+    private const string EmailsSql = "SELECT email FROM customers WHERE (customer_id = @CustomerId OR person_id = @CustomerId) AND email IS NOT NULL";
+
+    private const string DeleteSql = "DELETE FROM customers WHERE customer_id = @CustomerId RETURNING customer_id";
+
+    // Records linked to the erased one as their person move to the earliest remaining record, so no person id
+    // keeps pointing at (and revealing) the erased customer.
+    private const string ReRootSql = """
+        UPDATE customers AS c SET person_id = heir.customer_id, updated_at = @Now
+        FROM (SELECT customer_id FROM customers WHERE person_id = @CustomerId ORDER BY created_at, customer_id LIMIT 1) AS heir
+        WHERE c.person_id = @CustomerId
+        RETURNING c.customer_id
+        """;
+
+    // Sent rows are kept only for inspection: drop those naming the customer. Pending rows still have to reach
+    // other customers, so only the erased customer's items are cut out of their batches (top-level arrays whose
+    // items carry a customerId: customers, transactions, responses).
+    private const string ScrubOutboxSql = """
+        UPDATE outbox_messages AS o SET body = (
+            SELECT jsonb_object_agg(key, CASE WHEN jsonb_typeof(value) = 'array' THEN (
+                       SELECT coalesce(jsonb_agg(item ORDER BY n), '[]'::jsonb)
+                       FROM jsonb_array_elements(value) WITH ORDINALITY AS a(item, n)
+                       WHERE item->>'customerId' IS DISTINCT FROM @Id)
+                   ELSE value END)
+            FROM jsonb_each(o.body::jsonb))
+        WHERE o.sent_at IS NULL AND o.body::text LIKE @Pattern;
+        DELETE FROM outbox_messages WHERE sent_at IS NOT NULL AND body::text LIKE @Pattern;
+        """;
+
+    /// <summary>Erases the customer; false when there is no such customer (never was, or already erased).</summary>
+    public async Task<bool> EraseAsync(Guid customerId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var emails = await connection.QueryAsync<string>(new CommandDefinition(EmailsSql, new { CustomerId = customerId }, tx, cancellationToken: ct));
+        await EmailLocks.LockAsync(tx, emails, ct);
+        var deleted = await connection.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(DeleteSql, new { CustomerId = customerId }, tx, cancellationToken: ct));
+        if (deleted is null)
+        {
+            return false;
+        }
+
+        var now = time.GetUtcNow();
+        var reRooted = (await connection.QueryAsync<Guid>(new CommandDefinition(ReRootSql, new { CustomerId = customerId, Now = now }, tx, cancellationToken: ct))).AsList();
+        var id = customerId.ToString();
+        await connection.ExecuteAsync(new CommandDefinition(ScrubOutboxSql, new { Id = id, Pattern = $"%{id}%" }, tx, cancellationToken: ct));
+        await customers.PublishAsync(tx, reRooted, ct);
+        await outbox.AddAsync(tx, new CustomerErased { CustomerId = customerId, ErasedAt = now }, ct);
+        await tx.CommitAsync(ct);
+        return true;
+    }
+}

@@ -1,0 +1,223 @@
+using System.Text.Json;
+using Dapper;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Ingestion.Features.Imports;
+
+/// <summary>An import the worker is about to run (or resume after <see cref="RowsRead"/> rows).</summary>
+public sealed record ImportJob(Guid ImportId, string Kind, ImportSettings Settings, string SpoolPath, long RowsRead);
+
+/// <summary>One rejected row's problem with one field (JSON field names are turned into column names before storing).</summary>
+public readonly record struct RowError(long RowNumber, string Field, string Message);
+
+/// <summary>The <c>imports</c> and <c>import_errors</c> tables.</summary>
+public sealed class ImportStore(NpgsqlDataSource db, TimeProvider time)
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private const string InsertSql = """
+        INSERT INTO imports (import_id, kind, status, file_name, file_sha256, file_bytes, options, created_at, spool_path, spool_host)
+        VALUES (@ImportId, @Kind, 'queued', @FileName, @Sha256, @Bytes, @Options::jsonb, @Now, @SpoolPath, @SpoolHost)
+        """;
+
+    private const string PendingSql = """
+        SELECT import_id AS ImportId, kind, options::text AS Options, spool_path AS SpoolPath, spool_host AS SpoolHost, rows_read AS RowsRead
+        FROM imports WHERE status IN ('queued', 'running') ORDER BY created_at LIMIT 20
+        """;
+
+    // Session-level, held by the worker for the whole run on its own connection: released at unlock or when the
+    // process dies, so a crashed run is resumed by the next worker that finds it. 7290 keeps these two-key locks apart
+    // from other users of advisory locks.
+    private const string TryLeaseSql = "SELECT pg_try_advisory_lock(7290, hashtext(@ImportId::text))";
+
+    private const string ReleaseSql = "SELECT pg_advisory_unlock(7290, hashtext(@ImportId::text))";
+
+    private const string StartSql = """
+        UPDATE imports SET status = 'running', started_at = coalesce(started_at, @Now)
+        WHERE import_id = @ImportId AND status IN ('queued', 'running')
+        RETURNING rows_read
+        """;
+
+    private const string ProgressSql = """
+        UPDATE imports SET rows_read = @RowsRead, rows_accepted = rows_accepted + @Accepted, rows_new = rows_new + @New,
+            rows_rejected = rows_rejected + @Rejected
+        WHERE import_id = @ImportId
+        """;
+
+    private const string FinishSql = """
+        UPDATE imports SET status = @Status, error = @Error, completed_at = @Now
+        WHERE import_id = @ImportId AND status IN ('queued', 'running')
+        """;
+
+    private const string CopyErrorsSql = "COPY import_errors (import_id, row_number, field, message) FROM STDIN (FORMAT BINARY)";
+
+    private const string ReportSql = """
+        SELECT import_id AS ImportId, kind, status, file_name AS FileName, file_sha256 AS FileSha256, file_bytes AS FileBytes,
+               options::text AS Options, rows_read AS RowsRead, rows_accepted AS RowsAccepted, rows_new AS RowsNew,
+               rows_rejected AS RowsRejected, error, created_at AS CreatedAt, started_at AS StartedAt, completed_at AS CompletedAt,
+               (SELECT count(*) FROM import_errors e WHERE e.import_id = i.import_id) AS ErrorCount
+        FROM imports i WHERE import_id = @ImportId
+        """;
+
+    private const string FirstErrorsSql = """
+        SELECT row_number AS RowNumber, field, message FROM import_errors WHERE import_id = @ImportId
+        ORDER BY row_number, field LIMIT @Limit
+        """;
+
+    public async Task InsertAsync(Guid importId, string kind, string? fileName, CsvSpooler.Result file, ImportSettings settings, string spoolPath, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(InsertSql, new
+        {
+            ImportId = importId,
+            Kind = kind,
+            FileName = fileName,
+            file.Sha256,
+            file.Bytes,
+            Options = JsonSerializer.Serialize(settings, Json),
+            Now = time.GetUtcNow(),
+            SpoolPath = spoolPath,
+            SpoolHost = Environment.MachineName,
+        }, cancellationToken: ct));
+    }
+
+    /// <summary>Imports not finished yet, oldest first (the worker leases one at a time).</summary>
+    public async Task<IReadOnlyList<PendingImport>> PendingAsync(CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<PendingImport>(new CommandDefinition(PendingSql, cancellationToken: ct))).AsList();
+    }
+
+    /// <summary>Takes the import's lease on <paramref name="lease"/> (a connection the caller keeps open while it runs); false when another worker has it.</summary>
+    public static async Task<bool> TryLeaseAsync(NpgsqlConnection lease, Guid importId, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        return await lease.ExecuteScalarAsync<bool>(new CommandDefinition(TryLeaseSql, new { ImportId = importId }, cancellationToken: ct));
+    }
+
+    public static async Task ReleaseAsync(NpgsqlConnection lease, Guid importId)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        await lease.ExecuteScalarAsync<bool>(new CommandDefinition(ReleaseSql, new { ImportId = importId }));
+    }
+
+    /// <summary>Marks the import running; returns the rows already done (to resume after), or null when it is finished meanwhile.</summary>
+    public async Task<long?> StartAsync(Guid importId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(StartSql, new { ImportId = importId, Now = time.GetUtcNow() }, cancellationToken: ct));
+    }
+
+    /// <summary>Records a chunk's progress and its row errors in <paramref name="tx"/>, the chunk's own transaction.</summary>
+    public static async Task RecordChunkAsync(NpgsqlTransaction tx, Guid importId, long rowsRead, int accepted, int @new, int rejected, IReadOnlyList<RowError> errors, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(tx);
+        ArgumentNullException.ThrowIfNull(errors);
+        var connection = tx.Connection!;
+        if (errors.Count > 0)
+        {
+            await using var copy = await connection.BeginBinaryImportAsync(CopyErrorsSql, ct);
+            foreach (var error in errors)
+            {
+                await copy.StartRowAsync(ct);
+                await copy.WriteAsync(importId, NpgsqlDbType.Uuid, ct);
+                await copy.WriteAsync(error.RowNumber, NpgsqlDbType.Bigint, ct);
+                await copy.WriteAsync(error.Field, NpgsqlDbType.Text, ct);
+                await copy.WriteAsync(error.Message, NpgsqlDbType.Text, ct);
+            }
+
+            await copy.CompleteAsync(ct);
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition(ProgressSql, new
+        {
+            ImportId = importId,
+            RowsRead = rowsRead,
+            Accepted = accepted,
+            New = @new,
+            Rejected = rejected,
+        }, tx, cancellationToken: ct));
+    }
+
+    public async Task CompleteAsync(Guid importId, CancellationToken ct) => await FinishAsync(importId, "completed", null, ct);
+
+    public async Task FailAsync(Guid importId, string error, CancellationToken ct) => await FinishAsync(importId, "failed", error, ct);
+
+    public async Task<ImportReport?> ReportAsync(Guid importId, int firstErrors, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var row = await connection.QuerySingleOrDefaultAsync<ReportRow>(new CommandDefinition(ReportSql, new { ImportId = importId }, cancellationToken: ct));
+        if (row is null)
+        {
+            return null;
+        }
+
+        var errors = (await connection.QueryAsync<ImportErrorItem>(new CommandDefinition(FirstErrorsSql, new { ImportId = importId, Limit = firstErrors }, cancellationToken: ct))).AsList();
+        return row.ToReport(errors);
+    }
+
+    public async Task<bool> ExistsAsync(Guid importId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition("SELECT EXISTS (SELECT 1 FROM imports WHERE import_id = @ImportId)", new { ImportId = importId }, cancellationToken: ct));
+    }
+
+    private async Task FinishAsync(Guid importId, string status, string? error, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(FinishSql, new { ImportId = importId, Status = status, Error = error, Now = time.GetUtcNow() }, cancellationToken: ct));
+    }
+
+    private sealed record ReportRow(
+        Guid ImportId, string Kind, string Status, string? FileName, string FileSha256, long FileBytes, string Options, long RowsRead,
+        long RowsAccepted, long RowsNew, long RowsRejected, string? Error, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt,
+        DateTimeOffset? CompletedAt, long ErrorCount)
+    {
+        public ImportReport ToReport(IReadOnlyList<ImportErrorItem> firstErrors)
+        {
+            var seconds = StartedAt is { } start ? ((CompletedAt ?? DateTimeOffset.UtcNow) - start).TotalSeconds : (double?)null;
+            return new ImportReport(
+                ImportId, Kind, Status, FileName, FileBytes, FileSha256, JsonSerializer.Deserialize<ImportSettings>(Options, Json)!,
+                RowsRead, RowsAccepted, RowsNew, RowsRejected, ErrorCount, Error, CreatedAt, StartedAt, CompletedAt,
+                seconds is > 0 ? Math.Round(seconds.Value, 3) : null,
+                seconds is > 0 ? Math.Round(RowsRead / seconds.Value) : null,
+                firstErrors,
+                $"/v1/imports/{ImportId}/errors");
+        }
+    }
+}
+
+/// <summary>An unfinished import as the worker sees it.</summary>
+public sealed record PendingImport(Guid ImportId, string Kind, string Options, string? SpoolPath, string? SpoolHost, long RowsRead);
+
+/// <summary>
+/// An import's state: status (queued, running, completed, failed), counts (rowsRead = records after the header, blank
+/// lines included; rowsAccepted = valid rows, new or already known; rowsNew = stored and published now; rowsRejected =
+/// rows with errors), timings, the number of errors and the first of them.
+/// </summary>
+public sealed record ImportReport(
+    Guid ImportId,
+    string Kind,
+    string Status,
+    string? FileName,
+    long FileBytes,
+    string FileSha256,
+    ImportSettings Options,
+    long RowsRead,
+    long RowsAccepted,
+    long RowsNew,
+    long RowsRejected,
+    long ErrorCount,
+    string? Error,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? CompletedAt,
+    double? DurationSeconds,
+    double? RowsPerSecond,
+    IReadOnlyList<ImportErrorItem> FirstErrors,
+    string ErrorsUrl);
+
+/// <summary>One row's problem with one column.</summary>
+public sealed record ImportErrorItem(long RowNumber, string Field, string Message);

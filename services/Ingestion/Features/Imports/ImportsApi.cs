@@ -1,0 +1,232 @@
+using System.ComponentModel;
+using System.Text;
+using Dapper;
+using Ingestion.Features.Transactions;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+using Npgsql;
+using Platform.ServiceDefaults;
+
+namespace Ingestion.Features.Imports;
+
+/// <summary><c>/v1/imports</c>: bulk CSV files of transactions, customers or responses, imported in the background.</summary>
+public static class ImportsApi
+{
+    public const string Rules = """
+        Send the CSV file itself as the request body with Content-Type text/csv (UTF-8, a BOM is fine; RFC 4180: comma
+        separated, double quotes, a header line). The file is streamed to disk (any size up to Imports__MaxFileBytes,
+        8 GiB by default) while its SHA-256 is computed and every byte is checked to be UTF-8 text without NUL bytes;
+        the header is checked against the kind's columns (names in snake_case, any order, case-insensitive). A file that
+        fails these checks is refused with 400 (415 for another content type) naming the problem, and nothing is stored.
+        Otherwise the answer is 202 with the import's id and Location /v1/imports/{id}; a background worker then
+        validates every row exactly as the JSON API does, writes valid rows in chunks of 10,000 (each chunk, its
+        progress and its row errors commit together), and records each bad row's problems (row number, column,
+        message; 1 = the first line after the header; no values). Importing the same file again stores and publishes
+        nothing new (rowsNew = 0). If the file turns out bad part-way (e.g. a quoted field never closed), the import
+        fails with that row's number and the chunks committed before it stay.
+        Columns — transactions: source, order_id, customer_id | customer_external_id (one is required), customer_source,
+        occurred_at, gross_amount, discount_amount, cost_amount, currency (required unless &currency= is given),
+        quantity, channel, category, promotion_code, campaign_code, is_return (true/false). Required: source, order_id,
+        occurred_at, gross_amount. A CDNOW-style file with only source,order_id,customer_external_id,occurred_at,
+        gross_amount,quantity works with ?kind=transactions&createCustomers=true&currency=USD.
+        Responses: source, response_id, campaign_code, customer_id | customer_external_id, customer_source, channel,
+        type, occurred_at, value. Required: source, campaign_code, channel, type, occurred_at and a customer column.
+        Customers: source, external_id (required), lifecycle, first_name, last_name, email, phone, address_line,
+        postal_code, city, region, country, gender, birth_date, join_date, acquisition_channel, acquisition_campaign,
+        consent_email, consent_sms, consent_mail, consent_phone (true/false), consent_at.
+        """;
+
+    public static IServiceCollection AddImports(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ImportOptions>().Bind(configuration.GetSection("Imports"));
+        services.AddSingleton<TransactionImport>();
+        services.AddSingleton<ResponseImport>();
+        services.AddSingleton<CustomerImport>();
+        services.AddSingleton<ImportKinds>();
+        services.AddSingleton<ImportStore>();
+        services.AddSingleton<ImportProcessor>();
+        services.AddSingleton<ImportWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<ImportWorker>());
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapImportsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/v1/imports").WithTags("Imports");
+        group.MapPost("/", UploadAsync)
+            .WithName("StartImport")
+            .WithSummary("Uploads a CSV file of transactions, customers or responses and queues its import (202).")
+            .WithDescription(Rules)
+            .WithMetadata(new DisableRequestSizeLimitAttribute()) // this endpoint only; its own limit is Imports__MaxFileBytes
+            .Produces<ImportAccepted>(StatusCodes.Status202Accepted)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        group.MapGet("/{importId:guid}", GetAsync)
+            .WithName("GetImport")
+            .WithSummary("An import's status, counts, timings, error count and first errors.")
+            .Produces<ImportReport>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/{importId:guid}/errors", GetErrorsAsync)
+            .WithName("GetImportErrors")
+            .WithSummary("Every rejected row's problems: CSV (row_number,field,message), or JSON with ?format=json; streamed.")
+            .Produces<string>(StatusCodes.Status200OK, "text/csv")
+            .Produces<ImportErrorItem[]>(StatusCodes.Status200OK, "application/json")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        return app;
+    }
+
+    private static async Task<IResult> UploadAsync(
+        HttpContext http,
+        [Description("transactions, customers or responses")] string? kind,
+        [Description("Transactions and responses: create a minimal customer for an unknown customer_external_id instead of rejecting the row.")] bool? createCustomers,
+        [Description("Transactions: currency (ISO 4217) of rows whose currency is empty, or of a file without a currency column.")] string? currency,
+        [Description("The file's name, kept for the report.")] string? fileName,
+        ImportKinds kinds,
+        ImportStore store,
+        ImportWorker worker,
+        IOptions<ImportOptions> options,
+        CancellationToken ct)
+    {
+        var errors = new ValidationErrors();
+        var importKind = kinds.Find(kind);
+        if (importKind is null)
+        {
+            errors.Add("kind", "must be one of " + string.Join(", ", kinds.Names));
+        }
+
+        var defaultCurrency = currency is null ? null : Currencies.Normalize(currency);
+        if (currency is not null && defaultCurrency is null)
+        {
+            errors.Add("currency", "must be an active ISO 4217 code such as USD");
+        }
+        else if (currency is not null && importKind is not null and not TransactionImport)
+        {
+            errors.Add("currency", "applies only to transactions");
+        }
+
+        if (createCustomers == true && importKind is CustomerImport)
+        {
+            errors.Add("createCustomers", "applies only to transactions and responses");
+        }
+
+        errors.MaxLength("fileName", fileName, 255);
+        if (errors.HasErrors)
+        {
+            return errors.ToProblem();
+        }
+
+        if (!IsCsv(http.Request.ContentType))
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status415UnsupportedMediaType,
+                title: "Send the file as the request body with Content-Type text/csv (UTF-8).",
+                detail: $"Content-Type was '{http.Request.ContentType}'.");
+        }
+
+        var limit = options.Value.MaxFileBytes;
+        if (http.Request.ContentLength > limit)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: $"The file is larger than {limit:N0} bytes.");
+        }
+
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodyLimit)
+        {
+            bodyLimit.MaxRequestBodySize = limit;
+        }
+
+        var settings = new ImportSettings(createCustomers == true, defaultCurrency);
+        var importId = Guid.CreateVersion7();
+        Directory.CreateDirectory(options.Value.SpoolDirectory);
+        var partPath = Path.Combine(options.Value.SpoolDirectory, $"{importId}.part");
+        var spoolPath = Path.Combine(options.Value.SpoolDirectory, $"{importId}.csv");
+        CsvSpooler.Result file;
+        try
+        {
+            file = await CsvSpooler.SpoolAsync(http.Request.Body, partPath, line => CsvHeader.Check(importKind!, CsvHeader.NamesOf(line), settings).Problems, ct);
+        }
+        catch
+        {
+            File.Delete(partPath);
+            throw;
+        }
+
+        if (file.Problem is not null)
+        {
+            File.Delete(partPath);
+            errors.Add(file.ProblemField!, file.Problem);
+            return errors.ToProblem();
+        }
+
+        File.Move(partPath, spoolPath);
+        await store.InsertAsync(importId, importKind!.Name, fileName, file, settings, spoolPath, ct);
+        worker.Wake();
+        return TypedResults.Accepted($"/v1/imports/{importId}", new ImportAccepted(importId, "queued", importKind.Name, file.Bytes, file.Sha256));
+    }
+
+    private static async Task<IResult> GetAsync(Guid importId, ImportStore store, CancellationToken ct)
+    {
+        var report = await store.ReportAsync(importId, firstErrors: 20, ct);
+        return report is null ? NotFound(importId) : TypedResults.Ok(report);
+    }
+
+    private static async Task<IResult> GetErrorsAsync(
+        Guid importId,
+        [Description("csv (default) or json")] string? format,
+        HttpContext http,
+        ImportStore store,
+        NpgsqlDataSource db,
+        CancellationToken ct)
+    {
+        if (!await store.ExistsAsync(importId, ct))
+        {
+            return NotFound(importId);
+        }
+
+        if (string.Equals(format, "json", StringComparison.OrdinalIgnoreCase))
+        {
+            return TypedResults.Ok(ErrorsAsync(db, importId, ct));
+        }
+
+        http.Response.ContentType = "text/csv; charset=utf-8";
+        http.Response.Headers.ContentDisposition = $"attachment; filename=\"import-{importId}-errors.csv\"";
+        await using var connection = await db.OpenConnectionAsync(ct);
+        // COPY cannot take parameters; the id is a parsed Guid, so its text is safe to embed.
+        using var export = await connection.BeginTextExportAsync(
+            $"COPY (SELECT row_number, field, message FROM import_errors WHERE import_id = '{importId:D}' ORDER BY row_number, field) TO STDOUT (FORMAT csv, HEADER)", ct);
+        await using var body = new StreamWriter(http.Response.Body, new UTF8Encoding(false), 1 << 16);
+        var buffer = new char[1 << 15];
+        int read;
+        while ((read = await export.ReadAsync(buffer, ct)) > 0)
+        {
+            await body.WriteAsync(buffer.AsMemory(0, read), ct);
+        }
+
+        return TypedResults.Empty;
+    }
+
+    private static async IAsyncEnumerable<ImportErrorItem> ErrorsAsync(NpgsqlDataSource db, Guid importId, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var rows = connection.QueryUnbufferedAsync<ImportErrorItem>(
+            "SELECT row_number AS RowNumber, field, message FROM import_errors WHERE import_id = @ImportId ORDER BY row_number, field", new { ImportId = importId });
+        await foreach (var row in rows.WithCancellation(ct))
+        {
+            yield return row;
+        }
+    }
+
+    private static bool IsCsv(string? contentType) =>
+        MediaTypeHeaderValue.TryParse(contentType, out var media)
+        && (media.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase) || media.MediaType.Equals("application/csv", StringComparison.OrdinalIgnoreCase))
+        && (!media.Charset.HasValue || media.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase));
+
+    private static ProblemHttpResult NotFound(Guid importId) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: $"Import {importId} not found.");
+}
+
+/// <summary>The answer to an upload: the import's id (see Location) and its status, <c>queued</c>.</summary>
+public sealed record ImportAccepted(Guid ImportId, string Status, string Kind, long FileBytes, string FileSha256);

@@ -1,0 +1,210 @@
+using Dapper;
+using Ingestion.Features.Customers;
+using Ingestion.Features.Transactions;
+using Npgsql;
+using NpgsqlTypes;
+using Platform.Contracts.Ingestion;
+using Platform.Data;
+
+namespace Ingestion.Features.Responses;
+
+/// <summary>
+/// The one way responses are written (API and imports), set-based like <see cref="TransactionWriter"/>: binary COPY
+/// into a temporary stage, INSERT ... ON CONFLICT DO NOTHING RETURNING for the new ones, <see cref="ResponsesRecorded"/>
+/// batches for those only. A new opted-out response withdraws that channel's consent (when newer than the stored
+/// decision) and publishes the customer's new version, in the same transaction.
+/// </summary>
+public sealed class ResponseWriter(KnownCustomers customers, ConsentWriter consents, CustomerWriter customerWriter, Outbox outbox, TimeProvider time)
+{
+    private const string CreateStageSql = """
+        DROP TABLE IF EXISTS response_stage;
+        CREATE TEMP TABLE response_stage (
+            row_index      integer       NOT NULL,
+            response_id    uuid          NOT NULL,
+            source         text          NOT NULL,
+            external_id    text          NULL,
+            campaign_code  text          NOT NULL,
+            customer_id    uuid          NOT NULL,
+            channel        text          NOT NULL,
+            type           text          NOT NULL,
+            occurred_at    timestamptz   NOT NULL,
+            value          numeric(14,2) NULL
+        ) ON COMMIT DROP
+        """;
+
+    private const string CopySql = """
+        COPY response_stage (row_index, response_id, source, external_id, campaign_code, customer_id, channel, type, occurred_at, value)
+        FROM STDIN (FORMAT BINARY)
+        """;
+
+    // The stage of a small write (see TransactionWriter.MaxArrayStageRows): the same columns as response_stage, as arrays.
+    private const string ArrayStage = """
+        unnest(@RowIndexes, @ResponseIds, @Sources, @ExternalIds, @CampaignCodes, @CustomerIds, @Channels, @Types, @OccurredAts, @Values)
+        AS s (row_index, response_id, source, external_id, campaign_code, customer_id, channel, type, occurred_at, value)
+        """;
+
+    // {stage} is the stage, aliased s.
+    private const string InsertSql = """
+        INSERT INTO responses (response_id, source, external_id, campaign_code, customer_id, channel, type, occurred_at, value, recorded_at)
+        SELECT DISTINCT ON (response_id) response_id, source, external_id, campaign_code, customer_id, channel, type, occurred_at, value, @Now
+        FROM {stage}
+        ORDER BY response_id, row_index
+        ON CONFLICT (response_id) DO NOTHING
+        RETURNING response_id
+        """;
+
+    // Source and external id are left out: with a channel id they are what the id is made of, and without one the same
+    // fact reported by a second system is a duplicate, not a conflict.
+    private const string ConflictsSql = """
+        SELECT s.row_index
+        FROM {stage}
+        JOIN responses r ON r.response_id = s.response_id
+        WHERE (s.campaign_code, s.customer_id, s.channel, s.type, s.occurred_at, s.value)
+              IS DISTINCT FROM
+              (r.campaign_code, r.customer_id, r.channel, r.type, r.occurred_at, r.value)
+        """;
+
+    private static readonly StageSql FromTable = new(Stage(InsertSql, "response_stage AS s"), Stage(ConflictsSql, "response_stage AS s"));
+    private static readonly StageSql FromArrays = new(Stage(InsertSql, ArrayStage), Stage(ConflictsSql, ArrayStage));
+
+    /// <summary>Writes <paramref name="rows"/> in <paramref name="tx"/>; outcomes in input order (see <see cref="TransactionWriter.WriteAsync"/>).</summary>
+    public async Task<WriteResult> WriteAsync(NpgsqlTransaction tx, IReadOnlyList<NormalizedResponse> rows, bool createCustomers, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(tx);
+        ArgumentNullException.ThrowIfNull(rows);
+        var outcomes = new RowOutcome[rows.Count];
+        if (rows.Count == 0)
+        {
+            return new WriteResult(outcomes, time.GetUtcNow());
+        }
+
+        var unknown = await customers.FindUnknownAsync(tx, rows.Select(r => r.Customer), createCustomers, ct);
+        var connection = tx.Connection!;
+        var now = IsoTimestamp.ToMicroseconds(time.GetUtcNow());
+        var (sql, parameters, staged) = rows.Count <= TransactionWriter.MaxArrayStageRows
+            ? (FromArrays, ArrayParameters.Of(rows, unknown, now), rows.Count - rows.Count(r => unknown.Contains(r.Customer.CustomerId)))
+            : (FromTable, (object)new { Now = now }, await CopyStageAsync(tx, rows, unknown, ct));
+        var inserted = (await connection.QueryAsync<Guid>(new CommandDefinition(sql.Insert, parameters, tx, cancellationToken: ct))).ToHashSet();
+        var conflicts = inserted.Count == staged
+            ? []
+            : (await connection.QueryAsync<int>(new CommandDefinition(sql.Conflicts, parameters, tx, cancellationToken: ct))).ToHashSet();
+
+        var recorded = new List<ResponseRecord>(inserted.Count);
+        var optOuts = new List<NormalizedResponse>();
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var row = rows[i];
+            if (unknown.Contains(row.Customer.CustomerId))
+            {
+                outcomes[i] = RowOutcome.UnknownCustomer;
+            }
+            else if (conflicts.Contains(i))
+            {
+                outcomes[i] = RowOutcome.Conflict;
+            }
+            else if (inserted.Remove(row.ResponseId))
+            {
+                outcomes[i] = RowOutcome.New;
+                recorded.Add(ToRecord(row));
+                if (row.Type == ResponseVocabulary.OptedOut)
+                {
+                    optOuts.Add(row);
+                }
+            }
+            else
+            {
+                outcomes[i] = RowOutcome.Duplicate;
+            }
+        }
+
+        await outbox.AddRangeAsync(tx, EventBatches.Split(recorded, batch => new ResponsesRecorded { Responses = batch }), ct);
+        await WithdrawConsentsAsync(tx, optOuts, ct);
+        return new WriteResult(outcomes, now);
+    }
+
+    /// <summary>
+    /// One withdrawal per customer and channel (the latest opt-out of the batch): ConsentWriter decides whether it is
+    /// newer than what is stored; customers whose consent changed are published once, set-based.
+    /// </summary>
+    private async Task WithdrawConsentsAsync(NpgsqlTransaction tx, List<NormalizedResponse> optOuts, CancellationToken ct)
+    {
+        if (optOuts.Count == 0)
+        {
+            return;
+        }
+
+        var changed = new HashSet<Guid>();
+        foreach (var latest in optOuts.GroupBy(r => (r.Customer.CustomerId, r.Channel)).Select(g => g.MaxBy(r => r.OccurredAt)!))
+        {
+            if (await consents.WithdrawAsync(tx, latest.Customer.CustomerId, latest.Channel, latest.OccurredAt, $"response:{latest.ResponseId}", ct))
+            {
+                changed.Add(latest.Customer.CustomerId);
+            }
+        }
+
+        await customerWriter.PublishAsync(tx, changed, ct);
+    }
+
+    private static async Task<int> CopyStageAsync(NpgsqlTransaction tx, IReadOnlyList<NormalizedResponse> rows, HashSet<Guid> unknown, CancellationToken ct)
+    {
+        var connection = tx.Connection!;
+        await connection.ExecuteAsync(new CommandDefinition(CreateStageSql, transaction: tx, cancellationToken: ct));
+        var staged = 0;
+        await using var copy = await connection.BeginBinaryImportAsync(CopySql, ct);
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var r = rows[i];
+            if (unknown.Count > 0 && unknown.Contains(r.Customer.CustomerId))
+            {
+                continue;
+            }
+
+            await copy.StartRowAsync(ct);
+            await copy.WriteAsync(i, NpgsqlDbType.Integer, ct);
+            await copy.WriteAsync(r.ResponseId, NpgsqlDbType.Uuid, ct);
+            await copy.WriteAsync(r.Source, NpgsqlDbType.Text, ct);
+            await copy.WriteOptionalAsync(r.ExternalId, ct);
+            await copy.WriteAsync(r.CampaignCode, NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(r.Customer.CustomerId, NpgsqlDbType.Uuid, ct);
+            await copy.WriteAsync(r.Channel, NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(r.Type, NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(r.OccurredAt, NpgsqlDbType.TimestampTz, ct);
+            await copy.WriteOptionalAsync(r.Value, ct);
+            staged++;
+        }
+
+        await copy.CompleteAsync(ct);
+        return staged;
+    }
+
+    private static ResponseRecord ToRecord(NormalizedResponse r) => new()
+    {
+        ResponseId = r.ResponseId,
+        CampaignCode = r.CampaignCode,
+        CustomerId = r.Customer.CustomerId,
+        Channel = r.Channel,
+        Type = r.Type,
+        OccurredAt = r.OccurredAt,
+        Value = r.Value,
+    };
+
+    private static string Stage(string sql, string stage) => sql.Replace("{stage}", stage, StringComparison.Ordinal);
+
+    private sealed record StageSql(string Insert, string Conflicts);
+
+    /// <summary>The stage of a small write as array parameters (column by column; rows of unknown customers left out).</summary>
+    private sealed record ArrayParameters(
+        int[] RowIndexes, Guid[] ResponseIds, string[] Sources, string?[] ExternalIds, string[] CampaignCodes, Guid[] CustomerIds,
+        string[] Channels, string[] Types, DateTimeOffset[] OccurredAts, decimal?[] Values, DateTimeOffset Now)
+    {
+        public static ArrayParameters Of(IReadOnlyList<NormalizedResponse> rows, HashSet<Guid> unknown, DateTimeOffset now)
+        {
+            var indexes = Enumerable.Range(0, rows.Count).Where(i => !unknown.Contains(rows[i].Customer.CustomerId)).ToArray();
+            var r = indexes.Select(i => rows[i]).ToArray();
+            return new ArrayParameters(
+                indexes, [.. r.Select(x => x.ResponseId)], [.. r.Select(x => x.Source)], [.. r.Select(x => x.ExternalId)],
+                [.. r.Select(x => x.CampaignCode)], [.. r.Select(x => x.Customer.CustomerId)], [.. r.Select(x => x.Channel)],
+                [.. r.Select(x => x.Type)], [.. r.Select(x => x.OccurredAt)], [.. r.Select(x => x.Value)], now);
+        }
+    }
+}

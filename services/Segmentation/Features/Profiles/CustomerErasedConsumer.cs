@@ -1,0 +1,58 @@
+using Dapper;
+using MassTransit;
+using Npgsql;
+using Platform.Contracts.Ingestion;
+using Platform.Data;
+
+namespace Segmentation.Features.Profiles;
+
+/// <summary>
+/// Forgets an erased customer: deletes the profile and leaves a tombstone (<c>erased_customers</c>) so that a
+/// <see cref="CustomersUpserted"/> from before the erasure, arriving late or redelivered, cannot bring it back.
+/// </summary>
+public sealed class CustomerErasedConsumer(Inbox inbox) : IConsumer<CustomerErased>
+{
+    // Keeps the latest erasure if the customer was erased, registered again and erased again.
+    private const string TombstoneSql = """
+        INSERT INTO erased_customers AS e (customer_id, erased_at) VALUES (@CustomerId, @ErasedAt)
+        ON CONFLICT (customer_id) DO UPDATE SET erased_at = greatest(e.erased_at, excluded.erased_at)
+        """;
+
+    // A profile newer than the erasure belongs to a customer who registered again after it: it stays.
+    private const string DeleteSql = "DELETE FROM customer_profiles WHERE customer_id = @CustomerId AND customer_updated_at <= @ErasedAt";
+
+    public Task Consume(ConsumeContext<CustomerErased> context) =>
+        inbox.ProcessOnceAsync(context, nameof(CustomerErasedConsumer), async (tx, ct) =>
+        {
+            await ErasedCustomers.LockExclusiveAsync(tx, ct);
+            var erased = new { context.Message.CustomerId, context.Message.ErasedAt };
+            await tx.Connection!.ExecuteAsync(new CommandDefinition(TombstoneSql, erased, tx, cancellationToken: ct));
+            await tx.Connection!.ExecuteAsync(new CommandDefinition(DeleteSql, erased, tx, cancellationToken: ct));
+        });
+}
+
+/// <summary>
+/// Orders erasures against writes that create per-customer data. Without it, an upsert and an erasure of the same
+/// customer running at once could each miss the other's uncommitted row (the upsert sees no tombstone yet, the
+/// erasure no profile yet) and the profile would survive. Writers hold the lock shared (they run side by side),
+/// an erasure holds it exclusively; erasures are rare and short. Take it first in the transaction, then check
+/// <c>erased_customers</c> in a later statement: it sees every erasure committed before.
+/// </summary>
+public static class ErasedCustomers
+{
+    // Arbitrary, shared by all replicas; not the migration runner's key.
+    private const long LockKey = 7_290_412_101;
+
+    /// <summary>For consumers that write per-customer rows: skip ids whose tombstone is as new as or newer than the data.</summary>
+    public static Task LockSharedAsync(NpgsqlTransaction tx, CancellationToken ct) =>
+        LockAsync(tx, "SELECT pg_advisory_xact_lock_shared(@LockKey)", ct);
+
+    internal static Task LockExclusiveAsync(NpgsqlTransaction tx, CancellationToken ct) =>
+        LockAsync(tx, "SELECT pg_advisory_xact_lock(@LockKey)", ct);
+
+    private static async Task LockAsync(NpgsqlTransaction tx, string sql, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(tx);
+        await tx.Connection!.ExecuteAsync(new CommandDefinition(sql, new { LockKey }, tx, cancellationToken: ct));
+    }
+}

@@ -1,0 +1,146 @@
+using Dapper;
+using Ingestion.Features.Customers;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Platform.ServiceDefaults;
+
+namespace Ingestion.IntegrationTests;
+
+/// <summary>The writer API other features call (imports, transactions, responses), used through DI in a caller's transaction.</summary>
+public sealed class CustomerWriterTests(CustomersFixture app) : IClassFixture<CustomersFixture>
+{
+    private readonly CustomerWriter _customers = app.App.Services.GetRequiredService<CustomerWriter>();
+    private readonly ConsentWriter _consents = app.App.Services.GetRequiredService<ConsentWriter>();
+    private readonly NpgsqlDataSource _db = app.App.Services.GetRequiredService<NpgsqlDataSource>();
+
+    [Fact]
+    public async Task CreateMissing_CreatesOnlyUnknownCustomers_AndLeavesKnownOnesUntouched()
+    {
+        var known = Customer("writer", "known", c => c with { City = "Paris" });
+        await InTransactionAsync(tx => _customers.UpsertAsync(tx, [known], default));
+
+        var results = await InTransactionAsync(tx => _customers.CreateMissingAsync(tx, [new CustomerKey("Writer", "new"), new CustomerKey("writer", "known"), new CustomerKey("writer", " new ")], default));
+
+        Assert.Equal([CustomerUpsertStatus.Created, CustomerUpsertStatus.Unchanged, CustomerUpsertStatus.Created], results.Select(r => r.Status));
+        Assert.Equal("Paris", await app.ScalarAsync<string>("SELECT city FROM customers WHERE customer_id = @Id", new { Id = known.CustomerId }));
+        var created = new CustomerKey("writer", "new").CustomerId;
+        Assert.Equal("customer", await app.ScalarAsync<string>("SELECT lifecycle FROM customers WHERE customer_id = @Id", new { Id = created }));
+        Assert.Single(await app.CustomerEventsAsync(created));
+    }
+
+    [Fact]
+    public async Task UpsertTwiceInOneTransaction_WritesBothChunks()
+    {
+        var a = Customer("writer", "chunk-1");
+        var b = Customer("writer", "chunk-2");
+
+        await InTransactionAsync(async tx =>
+        {
+            await _customers.UpsertAsync(tx, [a], default);
+            return await _customers.UpsertAsync(tx, [b], default);
+        });
+
+        Assert.Equal(2L, await app.ScalarAsync<long>("SELECT count(*) FROM customers WHERE customer_id = ANY(@Ids)", new { Ids = new[] { a.CustomerId, b.CustomerId } }));
+    }
+
+    [Fact]
+    public async Task Upsert_RolledBack_LeavesNoCustomerAndNoEvent()
+    {
+        var customer = Customer("writer", "rolled-back");
+        await using (var connection = await _db.OpenConnectionAsync())
+        await using (var tx = await connection.BeginTransactionAsync())
+        {
+            await _customers.UpsertAsync(tx, [customer], default);
+            await tx.RollbackAsync();
+        }
+
+        await app.AssertNothingWrittenAsync("rolled-back"); // the external id is in every record
+    }
+
+    [Fact]
+    public async Task Withdraw_GrantedConsent_WithdrawsIt_BumpsTheVersion_AndPublishAnnouncesIt()
+    {
+        var customer = Customer("writer", "optout-1", c => c with { Consents = [new NormalizedConsent("email", true, Utc(2024, 1, 1))] });
+        await InTransactionAsync(tx => _customers.UpsertAsync(tx, [customer], default));
+        var before = await UpdatedAtAsync(customer.CustomerId);
+
+        var changed = await InTransactionAsync(async tx =>
+        {
+            var withdrawn = await _consents.WithdrawAsync(tx, customer.CustomerId, ConsentChannels.Email, Utc(2024, 3, 1), "response:r-1", default);
+            await _customers.PublishAsync(tx, [customer.CustomerId], default);
+            return withdrawn;
+        });
+
+        Assert.True(changed);
+        Assert.Equal("response:r-1", await app.ScalarAsync<string>("SELECT origin FROM consents WHERE customer_id = @Id AND channel = 'email' AND NOT granted", new { Id = customer.CustomerId }));
+        Assert.True(await UpdatedAtAsync(customer.CustomerId) > before);
+        var events = await app.CustomerEventsAsync(customer.CustomerId);
+        Assert.False(events[^1].GetProperty("consents").GetProperty("email").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Withdraw_OlderThanTheStoredConsent_ChangesNothing()
+    {
+        var customer = Customer("writer", "optout-2", c => c with { Consents = [new NormalizedConsent("sms", true, Utc(2024, 5, 1))] });
+        await InTransactionAsync(tx => _customers.UpsertAsync(tx, [customer], default));
+
+        var changed = await InTransactionAsync(tx => _consents.WithdrawAsync(tx, customer.CustomerId, ConsentChannels.Sms, Utc(2024, 4, 1), "response:r-2", default));
+
+        Assert.False(changed);
+        Assert.True(await app.ScalarAsync<bool>("SELECT granted FROM consents WHERE customer_id = @Id AND channel = 'sms'", new { Id = customer.CustomerId }));
+    }
+
+    [Fact]
+    public async Task Withdraw_AlreadyWithdrawn_ChangesNothing_AndWithoutAnyConsentRecordsTheRefusal()
+    {
+        var customer = Customer("writer", "optout-3");
+        await InTransactionAsync(tx => _customers.UpsertAsync(tx, [customer], default));
+
+        var first = await InTransactionAsync(tx => _consents.WithdrawAsync(tx, customer.CustomerId, ConsentChannels.Mail, Utc(2024, 1, 1), "response:r-3", default));
+        var second = await InTransactionAsync(tx => _consents.WithdrawAsync(tx, customer.CustomerId, ConsentChannels.Mail, Utc(2024, 2, 1), "response:r-4", default));
+
+        Assert.True(first);
+        Assert.False(second);
+        Assert.Equal("response:r-3", await app.ScalarAsync<string>("SELECT origin FROM consents WHERE customer_id = @Id AND channel = 'mail'", new { Id = customer.CustomerId }));
+    }
+
+    [Fact]
+    public async Task Withdraw_UnknownCustomer_ReturnsFalse()
+    {
+        Assert.False(await InTransactionAsync(tx => _consents.WithdrawAsync(tx, Guid.NewGuid(), ConsentChannels.Phone, Utc(2024, 1, 1), "response:r-5", default)));
+    }
+
+    [Fact]
+    public async Task LoadRecords_ReturnsKnownCustomersOnly()
+    {
+        var customer = Customer("writer", "load", c => c with { BirthDate = new DateOnly(1970, 7, 1), Gender = "other" });
+        await InTransactionAsync(tx => _customers.UpsertAsync(tx, [customer], default));
+
+        var records = await InTransactionAsync(tx => _customers.LoadRecordsAsync(tx, [customer.CustomerId, Guid.NewGuid()], default));
+
+        var record = Assert.Single(records);
+        Assert.Equal(1970, record.BirthYear);
+        Assert.Equal("other", record.Gender);
+        Assert.Equal(customer.CustomerId, record.PersonId);
+    }
+
+    private static NormalizedCustomer Customer(string source, string externalId, Func<NormalizedCustomer, NormalizedCustomer>? change = null)
+    {
+        var customer = new CustomerRequest { Source = source, ExternalId = externalId }.Validate(new ValidationErrors())!;
+        return change is null ? customer : change(customer);
+    }
+
+    private static DateTimeOffset Utc(int year, int month, int day) => new(year, month, day, 0, 0, 0, TimeSpan.Zero);
+
+    private Task<DateTimeOffset> UpdatedAtAsync(Guid id) =>
+        app.ScalarAsync<DateTimeOffset>("SELECT updated_at FROM customers WHERE customer_id = @Id", new { Id = id });
+
+    private async Task<T> InTransactionAsync<T>(Func<NpgsqlTransaction, Task<T>> work)
+    {
+        await using var connection = await _db.OpenConnectionAsync();
+        await using var tx = await connection.BeginTransactionAsync();
+        var result = await work(tx);
+        await tx.CommitAsync();
+        return result;
+    }
+}
