@@ -22,16 +22,17 @@ public sealed class GatewayTests : IAsyncLifetime
         _vhost = await TestVirtualHost.CreateAsync("gateway");
         _ingestionDb = await TestDatabase.CreateAsync("gw_ingestion");
         _segmentationDb = await TestDatabase.CreateAsync("gw_segmentation");
-        var (segmentationPort, ingestionPort, gatewayPort) = (FreePort(), FreePort(), FreePort());
-        _segmentation = OnPort(new ServiceApp<Segmentation.Program>(ServiceSettings.For(_segmentationDb, _vhost)), segmentationPort);
+        _segmentation = new ServiceApp<Segmentation.Program>(ServiceSettings.For(_segmentationDb, _vhost));
+        var segmentation = _segmentation.StartOnLoopback();
         await Eventually.TrueAsync(async () => await _vhost.QueueExistsAsync("segmentation-customers-upserted"), "segmentation's queue");
-        _ingestion = OnPort(new ServiceApp<Ingestion.Program>(ServiceSettings.For(_ingestionDb, _vhost)), ingestionPort);
-        _gateway = OnPort(new ServiceApp<Gateway.Program>(new Dictionary<string, string?>
+        _ingestion = new ServiceApp<Ingestion.Program>(ServiceSettings.For(_ingestionDb, _vhost));
+        var ingestion = _ingestion.StartOnLoopback();
+        _gateway = new ServiceApp<Gateway.Program>(new Dictionary<string, string?>
         {
-            ["Services:Ingestion"] = $"http://127.0.0.1:{ingestionPort}",
-            ["Services:Segmentation"] = $"http://127.0.0.1:{segmentationPort}",
-        }), gatewayPort);
-        _client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{gatewayPort}") };
+            ["Services:Ingestion"] = ingestion.ToString().TrimEnd('/'),
+            ["Services:Segmentation"] = segmentation.ToString().TrimEnd('/'),
+        });
+        _client = new HttpClient { BaseAddress = _gateway.StartOnLoopback() };
     }
 
     public async Task DisposeAsync()
@@ -87,20 +88,5 @@ public sealed class GatewayTests : IAsyncLifetime
         using var direct = _segmentation.CreateClient();
         var queues = await direct.GetFromJsonAsync<JsonElement>("/admin/error-queues");
         Assert.Contains(queues.EnumerateArray(), q => q.GetProperty("endpoint").GetString() == "segmentation-customers-upserted" && q.GetProperty("messages").GetInt32() == 0);
-    }
-
-    private static ServiceApp<T> OnPort<T>(ServiceApp<T> app, int port)
-        where T : class
-    {
-        app.UseKestrel(port);
-        app.StartServer();
-        return app;
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        probe.Start();
-        return ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
     }
 }

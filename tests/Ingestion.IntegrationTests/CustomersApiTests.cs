@@ -284,10 +284,7 @@ public sealed class CustomersFixture : IAsyncLifetime
         Database = await TestDatabase.CreateAsync("ingestion_customers");
         Vhost = await TestVirtualHost.CreateAsync("ingestion-customers");
         App = new ServiceApp<Program>(ServiceSettings.For(Database, Vhost));
-        var port = FreePort();
-        App.UseKestrel(port);
-        App.StartServer();
-        Client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(2) };
+        Client = new HttpClient { BaseAddress = App.StartOnLoopback(), Timeout = TimeSpan.FromMinutes(2) };
     }
 
     public async Task DisposeAsync()
@@ -346,12 +343,5 @@ public sealed class CustomersFixture : IAsyncLifetime
         }
 
         return problem;
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        probe.Start();
-        return ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
     }
 }

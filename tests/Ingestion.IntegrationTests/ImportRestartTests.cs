@@ -1,5 +1,4 @@
 using System.Text;
-using Platform.Data;
 
 namespace Ingestion.IntegrationTests;
 
@@ -45,8 +44,10 @@ public sealed class ImportRestartTests : IAsyncLifetime
             // Row 4 holds a byte that is not UTF-8 (as a Latin-1 export would); rows 1-3 before it are fine.
             byte[] bytes = [.. Encoding.UTF8.GetBytes(Header + Rows("B", 1, 3)), .. "restart,B-4,c1,2024-01-01T00:00:00Z,4,EUR"u8, (byte)0xFF, (byte)'\n', .. Encoding.UTF8.GetBytes(Rows("B", 5, 6))];
             await QueueAsync(badBytes, "queued", 0, bytes);
-            // A run that committed its first chunk (rows 1-2) and then died: only rows 3-4 are left to do.
-            await QueueAsync(crashed, "running", 2, Encoding.UTF8.GetBytes(Header + Rows("C", 1, 4)));
+            // A run that committed its second chunk (rows 3-4; chunks commit in any order) and then died: rows 1-2 and
+            // 5 are left to do.
+            await QueueAsync(crashed, "running", 2, Encoding.UTF8.GetBytes(Header + Rows("C", 1, 5)));
+            await _host.ExecuteAsync("INSERT INTO import_chunks (import_id, chunk) VALUES (@id, 1)", ("id", crashed));
         });
 
         var client = _host.Client;
@@ -63,9 +64,9 @@ public sealed class ImportRestartTests : IAsyncLifetime
         Assert.Contains("row 4 is not valid UTF-8", badReport.GetProperty("error").GetString(), StringComparison.Ordinal);
         Assert.Equal(3, badReport.GetProperty("rowsNew").GetInt64());
         Assert.Equal("completed", crashedReport.GetProperty("status").GetString());
-        Assert.Equal(4, crashedReport.GetProperty("rowsRead").GetInt64());
-        Assert.Equal(2, crashedReport.GetProperty("rowsNew").GetInt64());
-        Assert.Equal("C-3,C-4", await _host.ScalarAsync<string>("SELECT string_agg(order_id, ',' ORDER BY order_id) FROM transactions WHERE order_id LIKE 'C-%'"));
+        Assert.Equal(5, crashedReport.GetProperty("rowsRead").GetInt64());
+        Assert.Equal(3, crashedReport.GetProperty("rowsNew").GetInt64());
+        Assert.Equal("C-1,C-2,C-5", await _host.ScalarAsync<string>("SELECT string_agg(order_id, ',' ORDER BY order_id) FROM transactions WHERE order_id LIKE 'C-%'"));
         Assert.Empty(Directory.GetFiles(_spool));
     }
 
@@ -82,8 +83,8 @@ public sealed class ImportRestartTests : IAsyncLifetime
 
         await _host.ExecuteAsync(
             """
-            INSERT INTO imports (import_id, kind, status, file_sha256, file_bytes, options, created_at, spool_path, spool_host, rows_read)
-            VALUES (@id, 'transactions', @status, 'test', @bytes, '{"createCustomers":false,"currency":null}', now(), @path, @host, @rowsRead)
+            INSERT INTO imports (import_id, kind, status, file_sha256, file_bytes, options, created_at, spool_path, spool_host, rows_read, chunk_rows)
+            VALUES (@id, 'transactions', @status, 'test', @bytes, '{"createCustomers":false,"currency":null}', now(), @path, @host, @rowsRead, 2)
             """,
             ("id", importId), ("status", status), ("bytes", (long)(file?.Length ?? 0)), ("path", path), ("host", Environment.MachineName), ("rowsRead", rowsRead));
     }

@@ -125,18 +125,8 @@ public sealed class RecordingTestHost : IAsyncDisposable
             all[key] = value;
         }
 
-        var port = FreePort();
         var app = new ServiceApp<Program>(all);
-        app.UseKestrel(port);
-        app.StartServer();
-        return (app, new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(2) });
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
+        return (app, new HttpClient { BaseAddress = app.StartOnLoopback(), Timeout = TimeSpan.FromMinutes(2) });
     }
 }
 

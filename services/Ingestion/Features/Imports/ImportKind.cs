@@ -63,8 +63,11 @@ public abstract class ImportKind<T> : ImportKind
     /// <summary>Maps the current CSV row to the request record and validates it; null (with errors) when it is bad.</summary>
     public abstract T? Map(CsvRecord record, ValidationErrors errors, ImportContext context);
 
-    /// <summary>Writes one chunk of valid rows in <paramref name="tx"/> (set-based, events in the outbox).</summary>
-    public abstract Task<WriteResult> WriteAsync(NpgsqlTransaction tx, List<T> rows, ImportSettings settings, CancellationToken ct);
+    /// <summary>
+    /// Writes one chunk of valid rows in <paramref name="tx"/> (set-based, events in the outbox).
+    /// <paramref name="knownCustomers"/> is the writer's memory of customers known to exist (see <see cref="KnownCustomers"/>).
+    /// </summary>
+    public abstract Task<WriteResult> WriteAsync(NpgsqlTransaction tx, List<T> rows, ImportSettings settings, ISet<Guid> knownCustomers, CancellationToken ct);
 
     /// <summary>The field (JSON name) and message for a row the writer refused.</summary>
     public abstract (string Field, string Message) Refusal(RowOutcome outcome, T row);

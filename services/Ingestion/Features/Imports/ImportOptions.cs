@@ -12,6 +12,12 @@ public sealed class ImportOptions
     /// <summary>Rows written per database transaction (progress is committed with each chunk).</summary>
     public int ChunkRows { get; set; } = 10_000;
 
+    /// <summary>
+    /// Chunks written at the same time, each on its own connection and transaction. The database does most of the work
+    /// of a chunk; two writers keep it busy while the other one's round trips and event serialization run.
+    /// </summary>
+    public int Writers { get; set; } = 2;
+
     /// <summary>How often the worker looks for queued imports nobody woke it for (another replica's, or after a restart).</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
 

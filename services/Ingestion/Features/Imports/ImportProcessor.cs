@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using System.Text;
 using System.Threading.Channels;
 using Ingestion.Features.Transactions;
@@ -12,9 +13,10 @@ namespace Ingestion.Features.Imports;
 public sealed class ImportFileException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>
-/// Runs one import: one task reads and validates the spooled file into chunks while another writes the previous chunk,
-/// each in its own transaction together with the import's progress and the chunk's row errors. So a crash or restart
-/// resumes after the last committed chunk, and memory stays bounded by two chunks whatever the file's size.
+/// Runs one import. One task reads and validates the spooled file, cut into numbered chunks of the job's chunk size;
+/// <see cref="ImportOptions.Writers"/> tasks write chunks in parallel, each chunk in its own transaction together with
+/// its counts, its row errors and its commit record. A resumed run skips the committed chunks, so every row is
+/// written once whatever the order of commits, and memory stays bounded by a few chunks whatever the file's size.
 /// </summary>
 public sealed class ImportProcessor(NpgsqlDataSource db, IOptions<ImportOptions> options, TimeProvider time)
 {
@@ -29,24 +31,63 @@ public sealed class ImportProcessor(NpgsqlDataSource db, IOptions<ImportOptions>
     internal async Task RunAsync<T>(ImportKind<T> kind, ImportJob job, CancellationToken ct)
         where T : class
     {
+        var writers = Math.Max(1, options.Value.Writers);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var chunks = Channel.CreateBounded<Chunk<T>>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
+        var chunks = Channel.CreateBounded<Chunk<T>>(new BoundedChannelOptions(writers) { SingleWriter = true });
         var reading = Task.Run(() => ReadAsync(kind, job, chunks.Writer, stop.Token), stop.Token);
+        var writing = Enumerable.Range(0, writers).Select(_ => Task.Run(() => WriteAllAsync(kind, job, chunks.Reader, stop), stop.Token)).ToList();
         try
         {
-            await foreach (var chunk in chunks.Reader.ReadAllAsync(ct))
-            {
-                await WriteAsync(kind, job, chunk, ct);
-            }
+            await Task.WhenAll(writing);
         }
         catch
         {
+            // Report the failure that stopped the run: a write error before a bad file, either before the
+            // cancellations they caused.
             await stop.CancelAsync();
-            await Task.WhenAny(reading); // let the reader finish before the file is deleted; its error is secondary
-            throw;
+            var all = writing.Append(reading).ToList();
+            await SettleAsync(all);
+            var errors = all.Where(t => t.IsFaulted).SelectMany(t => t.Exception!.InnerExceptions).ToList();
+            ExceptionDispatchInfo.Throw(
+                errors.FirstOrDefault(e => e is not (OperationCanceledException or ImportFileException))
+                ?? errors.FirstOrDefault(e => e is ImportFileException)
+                ?? errors.FirstOrDefault()
+                ?? new OperationCanceledException(ct));
         }
 
         await reading;
+    }
+
+    private static async Task SettleAsync(IEnumerable<Task> tasks)
+    {
+        try
+        {
+            await Task.WhenAll(tasks);
+        }
+        catch (Exception)
+        {
+            // inspected by the caller through each task
+        }
+    }
+
+    private async Task WriteAllAsync<T>(ImportKind<T> kind, ImportJob job, ChannelReader<Chunk<T>> chunks, CancellationTokenSource stop)
+        where T : class
+    {
+        // Customers this writer has seen to exist: each is looked up once per import, not once per chunk.
+        var knownCustomers = new HashSet<Guid>();
+        try
+        {
+            await foreach (var chunk in chunks.ReadAllAsync(stop.Token))
+            {
+                await WriteAsync(kind, job, chunk, knownCustomers, stop.Token);
+            }
+        }
+        catch (Exception e) when (e is not ImportFileException)
+        {
+            // A bad file ends the reading, not the writing: the other writers still commit the rows before the bad one.
+            await stop.CancelAsync();
+            throw;
+        }
     }
 
     private async Task ReadAsync<T>(ImportKind<T> kind, ImportJob job, ChannelWriter<Chunk<T>> output, CancellationToken ct)
@@ -55,7 +96,7 @@ public sealed class ImportProcessor(NpgsqlDataSource db, IOptions<ImportOptions>
         var settings = options.Value;
         Exception? failure = null;
         long row = 0;
-        var chunk = new Chunk<T>(settings.ChunkRows);
+        var chunk = new Chunk<T>(0, job.ChunkRows);
         try
         {
             using var text = new StreamReader(job.SpoolPath, MarkingUtf8, detectEncodingFromByteOrderMarks: false, new FileStreamOptions { BufferSize = 1 << 20, Options = FileOptions.SequentialScan });
@@ -67,50 +108,50 @@ public sealed class ImportProcessor(NpgsqlDataSource db, IOptions<ImportOptions>
                 throw new ImportFileException("the header is not valid: " + string.Join("; ", problems));
             }
 
-            var jsonNames = kind.Columns.Select(CamelCase).ToArray();
-            var record = new CsvRecord(reader, fileIndexOf, jsonNames);
+            var record = new CsvRecord(reader, fileIndexOf, kind.Columns.Select(CamelCase).ToArray());
             var context = new ImportContext(job.Settings, time.GetUtcNow());
             while (Next(reader, row))
             {
                 row++;
-                if (row <= job.RowsRead)
+                var number = (int)((row - 1) / job.ChunkRows);
+                if (number != chunk.Number)
+                {
+                    await EmitAsync(chunk, job, output, ct);
+                    chunk = new Chunk<T>(number, job.ChunkRows);
+                }
+
+                chunk.LastRow = row;
+                if (job.CommittedChunks.Contains(number))
                 {
                     continue; // committed before a restart
                 }
 
                 if (reader.GetRawRecordSpan().Contains(InvalidUtf8))
                 {
+                    chunk.LastRow = row - 1;
                     throw new ImportFileException($"row {row} is not valid UTF-8; the rows before it were imported");
                 }
 
-                chunk.RowsRead = row;
                 if (reader.RowFieldCount == 1 && reader.GetFieldSpan(0).IsWhiteSpace())
                 {
-                    // A blank line is no record: counted as read, neither accepted nor rejected.
+                    continue; // a blank line is no record: counted as read, neither accepted nor rejected
                 }
-                else if (reader.RowFieldCount != names.Count)
+
+                if (reader.RowFieldCount != names.Count)
                 {
                     chunk.Reject([new RowError(row, "row", $"has {reader.RowFieldCount} fields but the header has {names.Count}")]);
+                    continue;
+                }
+
+                record.Reset();
+                var errors = new ValidationErrors();
+                if (kind.Map(record, errors, context) is { } valid && record.ParseErrors is null)
+                {
+                    chunk.Accept(valid, row);
                 }
                 else
                 {
-                    record.Reset();
-                    var errors = new ValidationErrors();
-                    var valid = kind.Map(record, errors, context);
-                    if (valid is not null && record.ParseErrors is null)
-                    {
-                        chunk.Accept(valid, row);
-                    }
-                    else
-                    {
-                        chunk.Reject(ErrorsOf(kind, row, errors, record.ParseErrors));
-                    }
-                }
-
-                if (chunk.Size >= settings.ChunkRows)
-                {
-                    await output.WriteAsync(chunk, ct);
-                    chunk = new Chunk<T>(settings.ChunkRows);
+                    chunk.Reject(ErrorsOf(kind, row, errors, record.ParseErrors));
                 }
             }
         }
@@ -133,12 +174,16 @@ public sealed class ImportProcessor(NpgsqlDataSource db, IOptions<ImportOptions>
         }
 
         // What was read before a bad row is written too; then the import fails with the reason.
-        if (chunk.RowsRead > 0)
+        await EmitAsync(chunk, job, output, ct);
+        output.TryComplete(failure);
+    }
+
+    private static async Task EmitAsync<T>(Chunk<T> chunk, ImportJob job, ChannelWriter<Chunk<T>> output, CancellationToken ct)
+    {
+        if (chunk.LastRow > chunk.FirstRow - 1 && !job.CommittedChunks.Contains(chunk.Number))
         {
             await output.WriteAsync(chunk, ct);
         }
-
-        output.TryComplete(failure);
     }
 
     private static bool Next(CsvDataReader reader, long row)
@@ -153,7 +198,7 @@ public sealed class ImportProcessor(NpgsqlDataSource db, IOptions<ImportOptions>
         }
     }
 
-    private async Task WriteAsync<T>(ImportKind<T> kind, ImportJob job, Chunk<T> chunk, CancellationToken ct)
+    private async Task WriteAsync<T>(ImportKind<T> kind, ImportJob job, Chunk<T> chunk, HashSet<Guid> knownCustomers, CancellationToken ct)
         where T : class
     {
         await using var connection = await db.OpenConnectionAsync(ct);
@@ -161,7 +206,7 @@ public sealed class ImportProcessor(NpgsqlDataSource db, IOptions<ImportOptions>
         var (accepted, @new, refused) = (0, 0, 0);
         if (chunk.Rows.Count > 0)
         {
-            var result = await kind.WriteAsync(tx, chunk.Rows, job.Settings, ct);
+            var result = await kind.WriteAsync(tx, chunk.Rows, job.Settings, knownCustomers, ct);
             for (var i = 0; i < chunk.Rows.Count; i++)
             {
                 if (result.Outcomes[i] is RowOutcome.UnknownCustomer or RowOutcome.Conflict)
@@ -176,7 +221,8 @@ public sealed class ImportProcessor(NpgsqlDataSource db, IOptions<ImportOptions>
             @new = result.New;
         }
 
-        await ImportStore.RecordChunkAsync(tx, job.ImportId, chunk.RowsRead, accepted, @new, chunk.Rejected + refused, chunk.Errors, ct);
+        var rowsRead = chunk.LastRow - chunk.FirstRow + 1;
+        await ImportStore.RecordChunkAsync(tx, job.ImportId, chunk.Number, rowsRead, accepted, @new, chunk.Rejected + refused, chunk.Errors, ct);
         await tx.CommitAsync(ct);
     }
 
@@ -202,21 +248,22 @@ public sealed class ImportProcessor(NpgsqlDataSource db, IOptions<ImportOptions>
         return parts[0] + string.Concat(parts.Skip(1).Select(p => char.ToUpperInvariant(p[0]) + p[1..]));
     }
 
-    /// <summary>Valid rows (with their row numbers) and rejected rows' errors, up to <see cref="ImportOptions.ChunkRows"/> rows.</summary>
-    private sealed class Chunk<T>(int capacity)
+    /// <summary>Rows <see cref="FirstRow"/>..<see cref="LastRow"/> of the file: the valid ones with their numbers, and the rejected rows' errors.</summary>
+    private sealed class Chunk<T>(int number, int chunkRows)
     {
-        public List<T> Rows { get; } = new(capacity);
+        public int Number { get; } = number;
 
-        public List<long> RowNumbers { get; } = new(capacity);
+        public long FirstRow { get; } = ((long)number * chunkRows) + 1;
+
+        public long LastRow { get; set; } = (long)number * chunkRows;
+
+        public List<T> Rows { get; } = new(chunkRows);
+
+        public List<long> RowNumbers { get; } = new(chunkRows);
 
         public List<RowError> Errors { get; } = [];
 
         public int Rejected { get; private set; }
-
-        /// <summary>Records after the header read up to the end of this chunk (what a resume skips).</summary>
-        public long RowsRead { get; set; }
-
-        public int Size => Rows.Count + Rejected;
 
         public void Accept(T row, long number)
         {

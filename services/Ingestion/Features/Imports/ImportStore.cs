@@ -5,8 +5,8 @@ using NpgsqlTypes;
 
 namespace Ingestion.Features.Imports;
 
-/// <summary>An import the worker is about to run (or resume after <see cref="RowsRead"/> rows).</summary>
-public sealed record ImportJob(Guid ImportId, string Kind, ImportSettings Settings, string SpoolPath, long RowsRead);
+/// <summary>An import the worker is about to run: its file is cut into chunks of <see cref="ChunkRows"/> rows; <see cref="CommittedChunks"/> are done already (a resumed run).</summary>
+public sealed record ImportJob(Guid ImportId, string Kind, ImportSettings Settings, string SpoolPath, int ChunkRows, IReadOnlySet<int> CommittedChunks);
 
 /// <summary>One rejected row's problem with one field (JSON field names are turned into column names before storing).</summary>
 public readonly record struct RowError(long RowNumber, string Field, string Message);
@@ -17,12 +17,12 @@ public sealed class ImportStore(NpgsqlDataSource db, TimeProvider time)
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private const string InsertSql = """
-        INSERT INTO imports (import_id, kind, status, file_name, file_sha256, file_bytes, options, created_at, spool_path, spool_host)
-        VALUES (@ImportId, @Kind, 'queued', @FileName, @Sha256, @Bytes, @Options::jsonb, @Now, @SpoolPath, @SpoolHost)
+        INSERT INTO imports (import_id, kind, status, file_name, file_sha256, file_bytes, options, created_at, spool_path, spool_host, chunk_rows)
+        VALUES (@ImportId, @Kind, 'queued', @FileName, @Sha256, @Bytes, @Options::jsonb, @Now, @SpoolPath, @SpoolHost, @ChunkRows)
         """;
 
     private const string PendingSql = """
-        SELECT import_id AS ImportId, kind, options::text AS Options, spool_path AS SpoolPath, spool_host AS SpoolHost, rows_read AS RowsRead
+        SELECT import_id AS ImportId, kind, options::text AS Options, spool_path AS SpoolPath, spool_host AS SpoolHost, chunk_rows AS ChunkRows
         FROM imports WHERE status IN ('queued', 'running') ORDER BY created_at LIMIT 20
         """;
 
@@ -36,11 +36,14 @@ public sealed class ImportStore(NpgsqlDataSource db, TimeProvider time)
     private const string StartSql = """
         UPDATE imports SET status = 'running', started_at = coalesce(started_at, @Now)
         WHERE import_id = @ImportId AND status IN ('queued', 'running')
-        RETURNING rows_read
+        RETURNING ARRAY(SELECT chunk FROM import_chunks c WHERE c.import_id = imports.import_id)
         """;
 
+    // Counts are added, so chunks may commit in any order. Last in the chunk's transaction: the row lock on the import
+    // is held only until that commit, so parallel chunks barely wait for each other.
     private const string ProgressSql = """
-        UPDATE imports SET rows_read = @RowsRead, rows_accepted = rows_accepted + @Accepted, rows_new = rows_new + @New,
+        INSERT INTO import_chunks (import_id, chunk) VALUES (@ImportId, @Chunk);
+        UPDATE imports SET rows_read = rows_read + @RowsRead, rows_accepted = rows_accepted + @Accepted, rows_new = rows_new + @New,
             rows_rejected = rows_rejected + @Rejected
         WHERE import_id = @ImportId
         """;
@@ -65,7 +68,7 @@ public sealed class ImportStore(NpgsqlDataSource db, TimeProvider time)
         ORDER BY row_number, field LIMIT @Limit
         """;
 
-    public async Task InsertAsync(Guid importId, string kind, string? fileName, CsvSpooler.Result file, ImportSettings settings, string spoolPath, CancellationToken ct)
+    public async Task InsertAsync(Guid importId, string kind, string? fileName, CsvSpooler.Result file, ImportSettings settings, string spoolPath, int chunkRows, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(file);
         await using var connection = await db.OpenConnectionAsync(ct);
@@ -80,6 +83,7 @@ public sealed class ImportStore(NpgsqlDataSource db, TimeProvider time)
             Now = time.GetUtcNow(),
             SpoolPath = spoolPath,
             SpoolHost = Environment.MachineName,
+            ChunkRows = chunkRows,
         }, cancellationToken: ct));
     }
 
@@ -103,15 +107,16 @@ public sealed class ImportStore(NpgsqlDataSource db, TimeProvider time)
         await lease.ExecuteScalarAsync<bool>(new CommandDefinition(ReleaseSql, new { ImportId = importId }));
     }
 
-    /// <summary>Marks the import running; returns the rows already done (to resume after), or null when it is finished meanwhile.</summary>
-    public async Task<long?> StartAsync(Guid importId, CancellationToken ct)
+    /// <summary>Marks the import running; returns its committed chunks (to skip), or null when it is finished meanwhile.</summary>
+    public async Task<IReadOnlySet<int>?> StartAsync(Guid importId, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(StartSql, new { ImportId = importId, Now = time.GetUtcNow() }, cancellationToken: ct));
+        var chunks = await connection.QuerySingleOrDefaultAsync<int[]>(new CommandDefinition(StartSql, new { ImportId = importId, Now = time.GetUtcNow() }, cancellationToken: ct));
+        return chunks?.ToHashSet();
     }
 
-    /// <summary>Records a chunk's progress and its row errors in <paramref name="tx"/>, the chunk's own transaction.</summary>
-    public static async Task RecordChunkAsync(NpgsqlTransaction tx, Guid importId, long rowsRead, int accepted, int @new, int rejected, IReadOnlyList<RowError> errors, CancellationToken ct)
+    /// <summary>Records a chunk as done, with its counts and row errors, in <paramref name="tx"/>: the transaction of the chunk's rows.</summary>
+    public static async Task RecordChunkAsync(NpgsqlTransaction tx, Guid importId, int chunk, long rowsRead, int accepted, int @new, int rejected, IReadOnlyList<RowError> errors, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(tx);
         ArgumentNullException.ThrowIfNull(errors);
@@ -134,6 +139,7 @@ public sealed class ImportStore(NpgsqlDataSource db, TimeProvider time)
         await connection.ExecuteAsync(new CommandDefinition(ProgressSql, new
         {
             ImportId = importId,
+            Chunk = chunk,
             RowsRead = rowsRead,
             Accepted = accepted,
             New = @new,
@@ -190,7 +196,7 @@ public sealed class ImportStore(NpgsqlDataSource db, TimeProvider time)
 }
 
 /// <summary>An unfinished import as the worker sees it.</summary>
-public sealed record PendingImport(Guid ImportId, string Kind, string Options, string? SpoolPath, string? SpoolHost, long RowsRead);
+public sealed record PendingImport(Guid ImportId, string Kind, string Options, string? SpoolPath, string? SpoolHost, int ChunkRows);
 
 /// <summary>
 /// An import's state: status (queued, running, completed, failed), counts (rowsRead = records after the header, blank

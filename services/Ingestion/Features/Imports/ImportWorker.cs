@@ -78,13 +78,13 @@ public sealed partial class ImportWorker(
                     return true;
                 }
 
-                if (await store.StartAsync(pending.ImportId, ct) is not { } rowsDone)
+                if (await store.StartAsync(pending.ImportId, ct) is not { } committed)
                 {
                     continue; // finished meanwhile
                 }
 
                 var settings = JsonSerializer.Deserialize<ImportSettings>(pending.Options, ImportStore.Json)!;
-                return await RunAsync(new ImportJob(pending.ImportId, pending.Kind, settings, pending.SpoolPath, rowsDone), ct);
+                return await RunAsync(new ImportJob(pending.ImportId, pending.Kind, settings, pending.SpoolPath, pending.ChunkRows, committed), ct);
             }
             finally
             {
@@ -98,7 +98,7 @@ public sealed partial class ImportWorker(
     /// <summary>Runs one import to its end; false when it stopped on a transient error and should be retried later.</summary>
     private async Task<bool> RunAsync(ImportJob job, CancellationToken ct)
     {
-        LogStarting(logger, job.ImportId, job.Kind, job.RowsRead);
+        LogStarting(logger, job.ImportId, job.Kind, job.CommittedChunks.Count);
         try
         {
             await kinds[job.Kind].RunAsync(processor, job, ct);
@@ -138,8 +138,8 @@ public sealed partial class ImportWorker(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Import {ImportId} ({Kind}) starting after row {RowsDone}")]
-    private static partial void LogStarting(ILogger logger, Guid importId, string kind, long rowsDone);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Import {ImportId} ({Kind}) starting ({ChunksDone} chunks done before)")]
+    private static partial void LogStarting(ILogger logger, Guid importId, string kind, int chunksDone);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Import {ImportId} completed")]
     private static partial void LogCompleted(ILogger logger, Guid importId);

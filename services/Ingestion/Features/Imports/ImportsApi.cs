@@ -162,7 +162,7 @@ public static class ImportsApi
         }
 
         File.Move(partPath, spoolPath);
-        await store.InsertAsync(importId, importKind!.Name, fileName, file, settings, spoolPath, ct);
+        await store.InsertAsync(importId, importKind!.Name, fileName, file, settings, spoolPath, options.Value.ChunkRows, ct);
         worker.Wake();
         return TypedResults.Accepted($"/v1/imports/{importId}", new ImportAccepted(importId, "queued", importKind.Name, file.Bytes, file.Sha256));
     }

@@ -59,10 +59,10 @@ public sealed class ResponseImport(ResponseWriter writer) : ImportKind<Normalize
         return request.Validate(errors, context.Now);
     }
 
-    public override Task<WriteResult> WriteAsync(NpgsqlTransaction tx, List<NormalizedResponse> rows, ImportSettings settings, CancellationToken ct)
+    public override Task<WriteResult> WriteAsync(NpgsqlTransaction tx, List<NormalizedResponse> rows, ImportSettings settings, ISet<Guid> knownCustomers, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        return writer.WriteAsync(tx, rows, settings.CreateCustomers, ct);
+        return writer.WriteAsync(tx, rows, settings.CreateCustomers, knownCustomers, ct);
     }
 
     public override (string Field, string Message) Refusal(RowOutcome outcome, NormalizedResponse row)

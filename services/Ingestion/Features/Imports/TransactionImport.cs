@@ -71,10 +71,10 @@ public sealed class TransactionImport(TransactionWriter writer) : ImportKind<Nor
         return request.Validate(errors, new TransactionDefaults(context.Now, context.Settings.Currency));
     }
 
-    public override Task<WriteResult> WriteAsync(NpgsqlTransaction tx, List<NormalizedTransaction> rows, ImportSettings settings, CancellationToken ct)
+    public override Task<WriteResult> WriteAsync(NpgsqlTransaction tx, List<NormalizedTransaction> rows, ImportSettings settings, ISet<Guid> knownCustomers, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        return writer.WriteAsync(tx, rows, settings.CreateCustomers, ct);
+        return writer.WriteAsync(tx, rows, settings.CreateCustomers, knownCustomers, ct);
     }
 
     public override (string Field, string Message) Refusal(RowOutcome outcome, NormalizedTransaction row)

@@ -43,12 +43,12 @@ public sealed class ResponseWriter(KnownCustomers customers, ConsentWriter conse
         AS s (row_index, response_id, source, external_id, campaign_code, customer_id, channel, type, occurred_at, value)
         """;
 
-    // {stage} is the stage, aliased s.
+    // {stage} is the stage, aliased s; {distinct} and {order} keep the first of repeated ids (see TransactionWriter).
     private const string InsertSql = """
         INSERT INTO responses (response_id, source, external_id, campaign_code, customer_id, channel, type, occurred_at, value, recorded_at)
-        SELECT DISTINCT ON (response_id) response_id, source, external_id, campaign_code, customer_id, channel, type, occurred_at, value, @Now
+        SELECT {distinct} response_id, source, external_id, campaign_code, customer_id, channel, type, occurred_at, value, @Now
         FROM {stage}
-        ORDER BY response_id, row_index
+        {order}
         ON CONFLICT (response_id) DO NOTHING
         RETURNING response_id
         """;
@@ -64,11 +64,15 @@ public sealed class ResponseWriter(KnownCustomers customers, ConsentWriter conse
               (r.campaign_code, r.customer_id, r.channel, r.type, r.occurred_at, r.value)
         """;
 
-    private static readonly StageSql FromTable = new(Stage(InsertSql, "response_stage AS s"), Stage(ConflictsSql, "response_stage AS s"));
-    private static readonly StageSql FromArrays = new(Stage(InsertSql, ArrayStage), Stage(ConflictsSql, ArrayStage));
+    private static readonly StageSql FromTable = StageSql.For("response_stage AS s");
+    private static readonly StageSql FromArrays = StageSql.For(ArrayStage);
 
-    /// <summary>Writes <paramref name="rows"/> in <paramref name="tx"/>; outcomes in input order (see <see cref="TransactionWriter.WriteAsync"/>).</summary>
-    public async Task<WriteResult> WriteAsync(NpgsqlTransaction tx, IReadOnlyList<NormalizedResponse> rows, bool createCustomers, CancellationToken ct)
+    /// <summary>Writes <paramref name="rows"/> in <paramref name="tx"/>; outcomes in input order (as <see cref="TransactionWriter"/> does).</summary>
+    public Task<WriteResult> WriteAsync(NpgsqlTransaction tx, IReadOnlyList<NormalizedResponse> rows, bool createCustomers, CancellationToken ct) =>
+        WriteAsync(tx, rows, createCustomers, knownCustomers: null, ct);
+
+    /// <summary>As above; <paramref name="knownCustomers"/> remembers customers known to exist across calls (see <see cref="KnownCustomers"/>).</summary>
+    public async Task<WriteResult> WriteAsync(NpgsqlTransaction tx, IReadOnlyList<NormalizedResponse> rows, bool createCustomers, ISet<Guid>? knownCustomers, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(tx);
         ArgumentNullException.ThrowIfNull(rows);
@@ -78,13 +82,15 @@ public sealed class ResponseWriter(KnownCustomers customers, ConsentWriter conse
             return new WriteResult(outcomes, time.GetUtcNow());
         }
 
-        var unknown = await customers.FindUnknownAsync(tx, rows.Select(r => r.Customer), createCustomers, ct);
+        var unknown = await customers.FindUnknownAsync(tx, rows.Select(r => r.Customer), createCustomers, knownCustomers, ct);
         var connection = tx.Connection!;
         var now = IsoTimestamp.ToMicroseconds(time.GetUtcNow());
         var (sql, parameters, staged) = rows.Count <= TransactionWriter.MaxArrayStageRows
             ? (FromArrays, ArrayParameters.Of(rows, unknown, now), rows.Count - rows.Count(r => unknown.Contains(r.Customer.CustomerId)))
             : (FromTable, (object)new { Now = now }, await CopyStageAsync(tx, rows, unknown, ct));
-        var inserted = (await connection.QueryAsync<Guid>(new CommandDefinition(sql.Insert, parameters, tx, cancellationToken: ct))).ToHashSet();
+        var seen = new HashSet<Guid>(rows.Count);
+        var insert = rows.Any(r => !seen.Add(r.ResponseId)) ? sql.InsertFirstOfRepeats : sql.Insert;
+        var inserted = (await connection.QueryAsync<Guid>(new CommandDefinition(insert, parameters, tx, cancellationToken: ct))).ToHashSet();
         var conflicts = inserted.Count == staged
             ? []
             : (await connection.QueryAsync<int>(new CommandDefinition(sql.Conflicts, parameters, tx, cancellationToken: ct))).ToHashSet();
@@ -188,9 +194,19 @@ public sealed class ResponseWriter(KnownCustomers customers, ConsentWriter conse
         Value = r.Value,
     };
 
-    private static string Stage(string sql, string stage) => sql.Replace("{stage}", stage, StringComparison.Ordinal);
+    /// <summary>The statements for one kind of stage.</summary>
+    private sealed record StageSql(string Insert, string InsertFirstOfRepeats, string Conflicts)
+    {
+        public static StageSql For(string stage) => new(
+            Fill(InsertSql, stage, "", ""),
+            Fill(InsertSql, stage, "DISTINCT ON (response_id)", "ORDER BY response_id, row_index"),
+            Fill(ConflictsSql, stage, "", ""));
 
-    private sealed record StageSql(string Insert, string Conflicts);
+        private static string Fill(string sql, string stage, string distinct, string order) => sql
+            .Replace("{stage}", stage, StringComparison.Ordinal)
+            .Replace("{distinct}", distinct, StringComparison.Ordinal)
+            .Replace("{order}", order, StringComparison.Ordinal);
+    }
 
     /// <summary>The stage of a small write as array parameters (column by column; rows of unknown customers left out).</summary>
     private sealed record ArrayParameters(

@@ -19,15 +19,22 @@ public sealed class KnownCustomers(CustomerWriter customers)
     /// <summary>
     /// Returns the ids among <paramref name="references"/> that name no customer, after creating the missing ones
     /// named by external id when <paramref name="createMissing"/> is set (those publish <c>CustomersUpserted</c>).
+    /// Ids in <paramref name="known"/> are taken as existing without asking; ids found to exist are added to it (an
+    /// import passes one set for all its chunks, so each customer is looked up once per import, not once per chunk).
     /// </summary>
-    public async Task<HashSet<Guid>> FindUnknownAsync(NpgsqlTransaction tx, IEnumerable<CustomerRef> references, bool createMissing, CancellationToken ct)
+    public async Task<HashSet<Guid>> FindUnknownAsync(NpgsqlTransaction tx, IEnumerable<CustomerRef> references, bool createMissing, ISet<Guid>? known, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(tx);
         var byId = new Dictionary<Guid, CustomerRef>();
         foreach (var reference in references)
         {
+            if (known is not null && known.Contains(reference.CustomerId))
+            {
+                continue;
+            }
+
             // Prefer a reference that carries the external id: only that one can create the customer.
-            if (!byId.TryGetValue(reference.CustomerId, out var known) || (known.ExternalId is null && reference.ExternalId is not null))
+            if (!byId.TryGetValue(reference.CustomerId, out var seen) || (seen.ExternalId is null && reference.ExternalId is not null))
             {
                 byId[reference.CustomerId] = reference;
             }
@@ -46,6 +53,8 @@ public sealed class KnownCustomers(CustomerWriter customers)
             missing.ExceptWith(keys.Select(k => k.CustomerId));
         }
 
+        // Only after this transaction commits are the created ones sure to exist; a failed chunk's caller drops the set.
+        known?.UnionWith(byId.Keys.Where(id => !missing.Contains(id)));
         return missing;
     }
 }

@@ -54,15 +54,16 @@ public sealed class TransactionWriter(KnownCustomers customers, Outbox outbox, T
                discount_amount, cost_amount, currency, quantity, channel, category, promotion_code, campaign_code, is_return)
         """;
 
-    // DISTINCT ON keeps the first of several rows with one order id in a batch; the others are then compared with it
-    // like any replay. Inserting in id order keeps the primary key's pages warm. {stage} is the stage, aliased s.
+    // {stage} is the stage, aliased s; {distinct} is DISTINCT ON (transaction_id) when an order id occurs more than
+    // once among the rows: then the first row is inserted (the others are compared with it like any replay). Without
+    // repeats the sort that DISTINCT ON needs is left out.
     private const string InsertSql = """
         INSERT INTO transactions (transaction_id, source, order_id, customer_id, occurred_at, gross_amount, discount_amount,
             cost_amount, currency, quantity, channel, category, promotion_code, campaign_code, is_return, recorded_at)
-        SELECT DISTINCT ON (transaction_id) transaction_id, source, order_id, customer_id, occurred_at, gross_amount,
+        SELECT {distinct} transaction_id, source, order_id, customer_id, occurred_at, gross_amount,
             discount_amount, cost_amount, currency, quantity, channel, category, promotion_code, campaign_code, is_return, @Now
         FROM {stage}
-        ORDER BY transaction_id, row_index
+        {order}
         ON CONFLICT (transaction_id) DO NOTHING
         RETURNING transaction_id
         """;
@@ -79,15 +80,19 @@ public sealed class TransactionWriter(KnownCustomers customers, Outbox outbox, T
                t.channel, t.category, t.promotion_code, t.campaign_code, t.is_return)
         """;
 
-    private static readonly StageSql FromTable = new(Stage(InsertSql, "transaction_stage AS s"), Stage(ConflictsSql, "transaction_stage AS s"));
-    private static readonly StageSql FromArrays = new(Stage(InsertSql, ArrayStage), Stage(ConflictsSql, ArrayStage));
+    private static readonly StageSql FromTable = StageSql.For("transaction_stage AS s", "transaction_id");
+    private static readonly StageSql FromArrays = StageSql.For(ArrayStage, "transaction_id");
 
     /// <summary>
     /// Writes <paramref name="rows"/> in <paramref name="tx"/> and returns each row's outcome (input order). Rows of
     /// unknown customers and conflicting replays are not written; the caller decides whether that fails the whole
     /// request (the API: all or nothing) or only those rows (an import). The caller commits.
     /// </summary>
-    public async Task<WriteResult> WriteAsync(NpgsqlTransaction tx, IReadOnlyList<NormalizedTransaction> rows, bool createCustomers, CancellationToken ct)
+    public Task<WriteResult> WriteAsync(NpgsqlTransaction tx, IReadOnlyList<NormalizedTransaction> rows, bool createCustomers, CancellationToken ct) =>
+        WriteAsync(tx, rows, createCustomers, knownCustomers: null, ct);
+
+    /// <summary>As above; <paramref name="knownCustomers"/> remembers customers known to exist across calls (see <see cref="KnownCustomers"/>).</summary>
+    public async Task<WriteResult> WriteAsync(NpgsqlTransaction tx, IReadOnlyList<NormalizedTransaction> rows, bool createCustomers, ISet<Guid>? knownCustomers, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(tx);
         ArgumentNullException.ThrowIfNull(rows);
@@ -97,13 +102,14 @@ public sealed class TransactionWriter(KnownCustomers customers, Outbox outbox, T
             return new WriteResult(outcomes, time.GetUtcNow());
         }
 
-        var unknown = await customers.FindUnknownAsync(tx, rows.Select(r => r.Customer), createCustomers, ct);
+        var unknown = await customers.FindUnknownAsync(tx, rows.Select(r => r.Customer), createCustomers, knownCustomers, ct);
         var connection = tx.Connection!;
         var now = IsoTimestamp.ToMicroseconds(time.GetUtcNow());
         var (sql, parameters, staged) = rows.Count <= MaxArrayStageRows
             ? (FromArrays, ArrayParameters.Of(rows, unknown, now), rows.Count - rows.Count(r => unknown.Contains(r.Customer.CustomerId)))
             : (FromTable, (object)new { Now = now }, await CopyStageAsync(tx, rows, unknown, ct));
-        var inserted = (await connection.QueryAsync<Guid>(new CommandDefinition(sql.Insert, parameters, tx, cancellationToken: ct))).ToHashSet();
+        var insert = HasRepeats(rows) ? sql.InsertFirstOfRepeats : sql.Insert;
+        var inserted = (await connection.QueryAsync<Guid>(new CommandDefinition(insert, parameters, tx, cancellationToken: ct))).ToHashSet();
 
         // Only when some staged row was not inserted can one differ from what is stored: skip the join otherwise.
         var conflicts = inserted.Count == staged
@@ -195,9 +201,25 @@ public sealed class TransactionWriter(KnownCustomers customers, Outbox outbox, T
         IsReturn = t.IsReturn,
     };
 
-    private static string Stage(string sql, string stage) => sql.Replace("{stage}", stage, StringComparison.Ordinal);
+    private static bool HasRepeats(IReadOnlyList<NormalizedTransaction> rows)
+    {
+        var seen = new HashSet<Guid>(rows.Count);
+        return rows.Any(r => !seen.Add(r.TransactionId));
+    }
 
-    private sealed record StageSql(string Insert, string Conflicts);
+    /// <summary>The statements for one kind of stage.</summary>
+    private sealed record StageSql(string Insert, string InsertFirstOfRepeats, string Conflicts)
+    {
+        public static StageSql For(string stage, string id) => new(
+            Fill(InsertSql, stage, "", ""),
+            Fill(InsertSql, stage, $"DISTINCT ON ({id})", $"ORDER BY {id}, row_index"),
+            Fill(ConflictsSql, stage, "", ""));
+
+        private static string Fill(string sql, string stage, string distinct, string order) => sql
+            .Replace("{stage}", stage, StringComparison.Ordinal)
+            .Replace("{distinct}", distinct, StringComparison.Ordinal)
+            .Replace("{order}", order, StringComparison.Ordinal);
+    }
 
     /// <summary>The stage of a small write as array parameters (column by column; rows of unknown customers left out).</summary>
     private sealed record ArrayParameters(
