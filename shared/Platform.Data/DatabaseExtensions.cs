@@ -35,6 +35,7 @@ public static class DatabaseExtensions
         builder.Services.AddSingleton(new ServiceMigrations(migrationsAssembly));
         builder.Services.AddSingleton<MigrationRunner>();
         builder.Services.AddHostedService<MigrationHostedService>();
+        builder.Services.AddSingleton<OutboxSignal>();
         builder.Services.AddSingleton<Outbox>();
         builder.Services.AddSingleton<Inbox>();
         builder.Services.AddOptions<OutboxOptions>().Bind(builder.Configuration.GetSection("Outbox"));

@@ -61,6 +61,34 @@ public sealed class ErasureTests(ErasureTests.Services services) : IClassFixture
         await WaitForProfileAsync(customerId);
     }
 
+    [Fact]
+    public async Task Erasure_RemovesPurchaseAggregates_AndLateTransactionsDoNotRecreateThem()
+    {
+        var customerId = await PostCustomerAsync("erase-4");
+        var order = await _ingestion.PostAsJsonAsync("/v1/transactions", new
+        {
+            source = "e2e", orderId = "erase-4-o1", customerExternalId = "erase-4", occurredAt = "2024-05-01T10:00:00Z", grossAmount = 40.0m, currency = "EUR",
+        });
+        Assert.True(order.IsSuccessStatusCode, await order.Content.ReadAsStringAsync());
+        const string Purchases = "SELECT count(*) FROM customer_purchases WHERE customer_id = @Id";
+        await Eventually.TrueAsync(async () => await services.SegmentationScalarAsync<long>(Purchases, new { Id = customerId }) == 1, "the purchase aggregate");
+
+        await _ingestion.DeleteAsync($"/v1/customers/{customerId}");
+        await Eventually.TrueAsync(async () => await services.SegmentationScalarAsync<long>(Purchases, new { Id = customerId }) == 0, "the aggregate to be erased");
+
+        var lateId = NewId.NextGuid();
+        var late = new TransactionRecord
+        {
+            TransactionId = NewId.NextGuid(), CustomerId = customerId, Source = "e2e", OrderId = "erase-4-late", OccurredAt = DateTimeOffset.UtcNow,
+            GrossAmount = 5m, DiscountAmount = 0m, Currency = "EUR", Quantity = 1, IsReturn = false,
+        };
+        await services.SegmentationBus.Publish(new TransactionsRecorded { Transactions = [late] }, ctx => ctx.MessageId = lateId);
+        await Eventually.TrueAsync(
+            async () => await services.SegmentationScalarAsync<long>("SELECT count(*) FROM inbox_messages WHERE message_id = @Id", new { Id = lateId }) == 1,
+            "the late transactions to be handled");
+        Assert.Equal(0L, await services.SegmentationScalarAsync<long>(Purchases, new { Id = customerId }));
+    }
+
     private async Task<Guid> PostCustomerAsync(string externalId)
     {
         var response = await _ingestion.PostAsJsonAsync("/v1/customers", new { source = "e2e", externalId, country = "NL", email = $"{externalId}@example.com" });
@@ -98,7 +126,7 @@ public sealed class ErasureTests(ErasureTests.Services services) : IClassFixture
             _segmentation.StartServer();
             SegmentationClient = _segmentation.CreateClient();
             // Segmentation's queues must be bound before the first event is published.
-            await Eventually.TrueAsync(async () => await _vhost.QueueExistsAsync("segmentation-customers-upserted") && await _vhost.QueueExistsAsync("segmentation-customer-erased"), "segmentation's queues");
+            await Eventually.TrueAsync(async () => await _vhost.QueueExistsAsync("segmentation-customers-upserted") && await _vhost.QueueExistsAsync("segmentation-customer-erased") && await _vhost.QueueExistsAsync("segmentation-transactions-recorded"), "segmentation's queues");
             _ingestion = new ServiceApp<Ingestion.Program>(ServiceSettings.For(_ingestionDb, _vhost));
             IngestionClient = _ingestion.CreateClient();
         }

@@ -21,8 +21,9 @@ CREATE TABLE customers (
     acquisition_campaign text        NULL,
     attributes           jsonb       NOT NULL DEFAULT '{}'::jsonb,   -- free attributes: string -> string | number | bool
     created_at           timestamptz NOT NULL,
-    updated_at           timestamptz NOT NULL,
-    UNIQUE (source, external_id)
+    updated_at           timestamptz NOT NULL
+    -- (source, external_id) is unique through customer_id, which is derived from it. A second unique constraint
+    -- would not be the ON CONFLICT arbiter and would fail concurrent inserts of the same new customer.
 );
 CREATE INDEX customers_email ON customers (email) WHERE email IS NOT NULL;
 CREATE INDEX customers_person ON customers (person_id);

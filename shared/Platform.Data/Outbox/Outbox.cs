@@ -7,20 +7,16 @@ namespace Platform.Data;
 
 /// <summary>
 /// Writes events into the outbox table inside the caller's transaction, so they are published if and only if the
-/// state change commits. The current trace context travels with each row. A <c>NOTIFY</c> in the same transaction
-/// wakes the relays at commit.
+/// state change commits. The current trace context travels with each row. The local relay is signalled at once;
+/// relays of other replicas find the rows by polling.
 /// </summary>
-public sealed class Outbox(TimeProvider time)
+public sealed class Outbox(TimeProvider time, OutboxSignal signal)
 {
-    /// <summary>Channel on which relays LISTEN; notifications are delivered only when the writing transaction commits.</summary>
-    public const string NotifyChannel = "outbox_messages";
-
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private const string InsertSql = """
         INSERT INTO outbox_messages (message_id, message_type, body, trace_parent, trace_state, created_at)
-        SELECT * FROM unnest(@Ids, @Types, @Bodies::json[], @TraceParents, @TraceStates, @CreatedAts);
-        NOTIFY outbox_messages;
+        SELECT * FROM unnest(@Ids, @Types, @Bodies::json[], @TraceParents, @TraceStates, @CreatedAts)
         """;
 
     /// <summary>Adds one event; returns its message id (consumers see it as MassTransit's MessageId).</summary>
@@ -65,6 +61,7 @@ public sealed class Outbox(TimeProvider time)
             CreatedAts = Enumerable.Repeat(now, messages.Count).ToArray(),
         };
         await transaction.Connection!.ExecuteAsync(new CommandDefinition(InsertSql, parameters, transaction, cancellationToken: ct));
+        signal.Notify();
         return ids;
     }
 }

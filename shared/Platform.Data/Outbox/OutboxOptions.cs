@@ -6,8 +6,8 @@ public sealed class OutboxOptions
     /// <summary>Most messages one relay locks and publishes per round.</summary>
     public int BatchSize { get; set; } = 200;
 
-    /// <summary>How often the relay looks for messages when no NOTIFY woke it.</summary>
-    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
+    /// <summary>How often the relay looks for messages when nothing in this process signalled any (e.g. rows written by another replica).</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Longest wait for one publish to be confirmed by the broker.</summary>
     public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(20);

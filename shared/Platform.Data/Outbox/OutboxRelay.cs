@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json;
-using System.Threading.Channels;
 using Dapper;
 using MassTransit;
 using Microsoft.Extensions.Hosting;
@@ -16,10 +15,11 @@ namespace Platform.Data;
 /// Publishes committed outbox rows to RabbitMQ and marks them sent. Several replicas may run: each locks its batch
 /// with <c>FOR UPDATE SKIP LOCKED</c>. A row is marked sent only after the broker confirmed it (publisher confirms);
 /// a crash between confirm and commit republishes the same MessageId, which consumers' inboxes drop.
-/// Woken by <c>NOTIFY</c> at commit, and polls as a fallback.
+/// Woken by <see cref="OutboxSignal"/> when this process writes rows; polls for rows of other replicas.
 /// </summary>
 public sealed partial class OutboxRelay(
     NpgsqlDataSource dataSource,
+    OutboxSignal signal,
     IBus bus,
     IOptions<OutboxOptions> options,
     TimeProvider time,
@@ -48,7 +48,9 @@ public sealed partial class OutboxRelay(
 
     private static readonly TimeSpan CleanupInterval = TimeSpan.FromMinutes(30);
 
-    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    // The signal comes before the writer's commit: after one, look again at short intervals for this long.
+    private static readonly TimeSpan CommitWindow = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan CommitRetry = TimeSpan.FromMilliseconds(10);
 
     private readonly ResiliencePipeline _retry = new ResiliencePipelineBuilder()
         .AddRetry(new RetryStrategyOptions
@@ -67,13 +69,10 @@ public sealed partial class OutboxRelay(
         })
         .Build();
 
-    /// <summary>Wakes the relay now (used after local commits and by tests).</summary>
-    public void Wake() => _wake.Writer.TryWrite(true);
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var listener = ListenAsync(stoppingToken);
         var nextCleanup = time.GetUtcNow();
+        var lookUntil = DateTimeOffset.MinValue;
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -90,24 +89,17 @@ public sealed partial class OutboxRelay(
                     nextCleanup = time.GetUtcNow() + CleanupInterval;
                 }
 
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-                timeout.CancelAfter(options.Value.PollInterval);
-                try
+                // Rows signalled but not found are usually not committed yet: look again soon, for a while.
+                var wait = published == 0 && time.GetUtcNow() < lookUntil ? CommitRetry : options.Value.PollInterval;
+                if (await signal.WaitAsync(wait, stoppingToken))
                 {
-                    await _wake.Reader.WaitToReadAsync(timeout.Token);
-                    _wake.Reader.TryRead(out _);
-                }
-                catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
-                {
-                    // poll interval elapsed
+                    lookUntil = time.GetUtcNow() + CommitWindow;
                 }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
-
-        await listener;
     }
 
     /// <summary>Publishes one batch; returns how many rows it handled.</summary>
@@ -206,49 +198,11 @@ public sealed partial class OutboxRelay(
         }, cancellationToken: ct));
     }
 
-    /// <summary>Keeps a LISTEN connection open so a commit anywhere (any replica) wakes this relay at once.</summary>
-    private async Task ListenAsync(CancellationToken ct)
-    {
-        while (!ct.IsCancellationRequested)
-        {
-            try
-            {
-                await using var connection = await dataSource.OpenConnectionAsync(ct);
-                connection.Notification += (_, _) => Wake();
-                await connection.ExecuteAsync(new CommandDefinition($"LISTEN {Outbox.NotifyChannel}", cancellationToken: ct));
-                Wake(); // catch up on anything committed before LISTEN
-                while (!ct.IsCancellationRequested)
-                {
-                    await connection.WaitAsync(TimeSpan.FromSeconds(30), ct);
-                }
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                LogListenFailed(logger, e);
-                try
-                {
-                    await Task.Delay(TimeSpan.FromSeconds(2), time, ct);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-            }
-        }
-    }
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox relay round failed (attempt {Attempt}); retrying in {Delay}")]
     private static partial void LogRetry(ILogger logger, Exception? error, int attempt, TimeSpan delay);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Outbox message {MessageId} of type {MessageType} can never be published and was parked")]
     private static partial void LogParked(ILogger logger, Exception error, Guid messageId, string messageType);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox LISTEN connection failed; polling until it is back")]
-    private static partial void LogListenFailed(ILogger logger, Exception error);
 
     private sealed record OutboxRow(long Sequence, Guid MessageId, string MessageType, string Body, string? TraceParent, string? TraceState);
 

@@ -19,7 +19,10 @@ public sealed class CustomerErasedConsumer(Inbox inbox) : IConsumer<CustomerEras
         """;
 
     // A profile newer than the erasure belongs to a customer who registered again after it: it stays.
-    private const string DeleteSql = "DELETE FROM customer_profiles WHERE customer_id = @CustomerId AND customer_updated_at <= @ErasedAt";
+    private const string DeleteSql = """
+        DELETE FROM customer_profiles WHERE customer_id = @CustomerId AND customer_updated_at <= @ErasedAt;
+        DELETE FROM customer_purchases WHERE customer_id = @CustomerId;
+        """;
 
     public Task Consume(ConsumeContext<CustomerErased> context) =>
         inbox.ProcessOnceAsync(context, nameof(CustomerErasedConsumer), async (tx, ct) =>

@@ -28,6 +28,11 @@ public sealed class TransactionsRecordedConsumer(Inbox inbox, TimeProvider time)
                max(occurred_at) FILTER (WHERE NOT is_return),
                @Now
         FROM unnest(@CustomerIds, @IsReturns, @Gross, @Discounts, @Costs, @OccurredAts) AS t(customer_id, is_return, gross, discount, cost, occurred_at)
+        -- An erased customer's late transactions are not kept, unless the customer registered again after the erasure.
+        WHERE NOT EXISTS (
+            SELECT 1 FROM erased_customers e
+            WHERE e.customer_id = t.customer_id
+              AND NOT EXISTS (SELECT 1 FROM customer_profiles p2 WHERE p2.customer_id = e.customer_id AND p2.customer_updated_at > e.erased_at))
         GROUP BY customer_id
         ORDER BY customer_id
         ON CONFLICT (customer_id) DO UPDATE SET
@@ -51,6 +56,7 @@ public sealed class TransactionsRecordedConsumer(Inbox inbox, TimeProvider time)
                 return;
             }
 
+            await ErasedCustomers.LockSharedAsync(tx, ct);
             await tx.Connection!.ExecuteAsync(new CommandDefinition(AddSql, new
             {
                 CustomerIds = t.Select(x => x.CustomerId).ToArray(),
