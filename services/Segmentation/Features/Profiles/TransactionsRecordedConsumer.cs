@@ -69,3 +69,12 @@ public sealed class TransactionsRecordedConsumer(Inbox inbox, TimeProvider time)
             }, tx, cancellationToken: ct));
         });
 }
+
+/// <summary>
+/// One batch at a time per replica: batches of an import touch the same customers, so concurrent ones would mostly
+/// wait on each other's row locks (and, unsorted, deadlock); one at a time is as fast and uses fewer connections.
+/// </summary>
+public sealed class TransactionsRecordedConsumerDefinition : ConsumerDefinition<TransactionsRecordedConsumer>
+{
+    public TransactionsRecordedConsumerDefinition() => ConcurrentMessageLimit = 1;
+}
