@@ -389,6 +389,8 @@ pg_provision() {
             "$PG_ADMIN_USER" "$PG_ADMIN_USER"
         printf "ALTER ROLE %s WITH LOGIN CREATEDB CREATEROLE NOSUPERUSER PASSWORD '%s';\n" \
             "$PG_ADMIN_USER" "$PLATFORM_PG_ADMIN_PASSWORD"
+        # Dropping a test database WITH (FORCE) must be able to end an autovacuum worker busy in it.
+        printf 'GRANT pg_signal_backend TO %s;\n' "$PG_ADMIN_USER"
         for s in "${SERVICES[@]}"; do
             pw_var="${s^^}_DB_PASSWORD"
             pw="${!pw_var}"

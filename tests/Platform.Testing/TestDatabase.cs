@@ -34,8 +34,20 @@ public sealed class TestDatabase : IAsyncDisposable
     {
         await using var admin = new NpgsqlConnection(TestServers.AdminConnectionString());
         await admin.OpenAsync();
-        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)", admin);
-        await drop.ExecuteNonQueryAsync();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)", admin);
+                await drop.ExecuteNonQueryAsync();
+                return;
+            }
+            catch (PostgresException e) when (attempt < 5 && e.SqlState is PostgresErrorCodes.InsufficientPrivilege or PostgresErrorCodes.ObjectInUse)
+            {
+                // e.g. an autovacuum worker still in the database: it ends on its own
+                await Task.Delay(500 * attempt);
+            }
+        }
     }
 
     private static string Sanitize(string purpose)
