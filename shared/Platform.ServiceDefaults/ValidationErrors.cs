@@ -69,6 +69,33 @@ public sealed class ValidationErrors
         }
     }
 
+    /// <summary>
+    /// Validates every item of a JSON-array batch with <paramref name="validate"/>, naming a missing item <c>[i]</c>
+    /// ("must be a <paramref name="itemName"/> object") and an item's bad fields <c>[i].field</c>; returns the valid
+    /// items in order (check <see cref="HasErrors"/> before using them: a batch is all or nothing).
+    /// </summary>
+    public List<TValid> ValidateItems<TRequest, TValid>(IReadOnlyList<TRequest?> items, string itemName, Func<TRequest, ValidationErrors, TValid?> validate)
+        where TRequest : class
+        where TValid : class
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        ArgumentNullException.ThrowIfNull(validate);
+        var valid = new List<TValid>(items.Count);
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (items[i] is not { } item)
+            {
+                Add($"[{i}]", $"must be a {itemName} object");
+            }
+            else if (validate(item, WithPrefix($"[{i}].")) is { } ok)
+            {
+                valid.Add(ok);
+            }
+        }
+
+        return valid;
+    }
+
     /// <summary>The errors as a read-only map.</summary>
     public IDictionary<string, string[]> ToDictionary() => _errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
 

@@ -70,19 +70,7 @@ public static class CustomersApi
             return errors.ToProblem();
         }
 
-        var customers = new List<NormalizedCustomer>(requests.Count);
-        for (var i = 0; i < requests.Count; i++)
-        {
-            if (requests[i] is not { } request)
-            {
-                errors.Add($"[{i}]", "must be a customer object");
-            }
-            else if (request.Validate(errors.WithPrefix($"[{i}]."), time) is { } customer)
-            {
-                customers.Add(customer);
-            }
-        }
-
+        var customers = errors.ValidateItems(requests, "customer", (request, itemErrors) => request.Validate(itemErrors, time));
         if (errors.HasErrors)
         {
             return errors.ToProblem();

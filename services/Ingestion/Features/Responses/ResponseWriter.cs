@@ -64,8 +64,8 @@ public sealed class ResponseWriter(KnownCustomers customers, ConsentWriter conse
               (r.campaign_code, r.customer_id, r.channel, r.type, r.occurred_at, r.value)
         """;
 
-    private static readonly StageSql FromTable = StageSql.For("response_stage AS s");
-    private static readonly StageSql FromArrays = StageSql.For(ArrayStage);
+    private static readonly StageStatements FromTable = StageStatements.For(InsertSql, ConflictsSql, "response_stage AS s", "response_id");
+    private static readonly StageStatements FromArrays = StageStatements.For(InsertSql, ConflictsSql, ArrayStage, "response_id");
 
     /// <summary>Writes <paramref name="rows"/> in <paramref name="tx"/>; outcomes in input order (as <see cref="TransactionWriter"/> does).</summary>
     public Task<WriteResult> WriteAsync(NpgsqlTransaction tx, IReadOnlyList<NormalizedResponse> rows, bool createCustomers, CancellationToken ct) =>
@@ -193,20 +193,6 @@ public sealed class ResponseWriter(KnownCustomers customers, ConsentWriter conse
         OccurredAt = r.OccurredAt,
         Value = r.Value,
     };
-
-    /// <summary>The statements for one kind of stage.</summary>
-    private sealed record StageSql(string Insert, string InsertFirstOfRepeats, string Conflicts)
-    {
-        public static StageSql For(string stage) => new(
-            Fill(InsertSql, stage, "", ""),
-            Fill(InsertSql, stage, "DISTINCT ON (response_id)", "ORDER BY response_id, row_index"),
-            Fill(ConflictsSql, stage, "", ""));
-
-        private static string Fill(string sql, string stage, string distinct, string order) => sql
-            .Replace("{stage}", stage, StringComparison.Ordinal)
-            .Replace("{distinct}", distinct, StringComparison.Ordinal)
-            .Replace("{order}", order, StringComparison.Ordinal);
-    }
 
     /// <summary>The stage of a small write as array parameters (column by column; rows of unknown customers left out).</summary>
     private sealed record ArrayParameters(

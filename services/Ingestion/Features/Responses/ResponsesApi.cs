@@ -122,19 +122,7 @@ public static class ResponsesApi
         }
 
         var now = time.GetUtcNow();
-        var rows = new List<NormalizedResponse>(requests.Count);
-        for (var i = 0; i < requests.Count; i++)
-        {
-            if (requests[i] is not { } request)
-            {
-                errors.Add($"[{i}]", "must be a response object");
-            }
-            else if (request.Validate(errors.WithPrefix($"[{i}]."), now) is { } row)
-            {
-                rows.Add(row);
-            }
-        }
-
+        var rows = errors.ValidateItems(requests, "response", (request, itemErrors) => request.Validate(itemErrors, now));
         if (errors.HasErrors)
         {
             return errors.ToProblem();

@@ -80,8 +80,8 @@ public sealed class TransactionWriter(KnownCustomers customers, Outbox outbox, T
                t.channel, t.category, t.promotion_code, t.campaign_code, t.is_return)
         """;
 
-    private static readonly StageSql FromTable = StageSql.For("transaction_stage AS s", "transaction_id");
-    private static readonly StageSql FromArrays = StageSql.For(ArrayStage, "transaction_id");
+    private static readonly StageStatements FromTable = StageStatements.For(InsertSql, ConflictsSql, "transaction_stage AS s", "transaction_id");
+    private static readonly StageStatements FromArrays = StageStatements.For(InsertSql, ConflictsSql, ArrayStage, "transaction_id");
 
     /// <summary>
     /// Writes <paramref name="rows"/> in <paramref name="tx"/> and returns each row's outcome (input order). Rows of
@@ -205,20 +205,6 @@ public sealed class TransactionWriter(KnownCustomers customers, Outbox outbox, T
     {
         var seen = new HashSet<Guid>(rows.Count);
         return rows.Any(r => !seen.Add(r.TransactionId));
-    }
-
-    /// <summary>The statements for one kind of stage.</summary>
-    private sealed record StageSql(string Insert, string InsertFirstOfRepeats, string Conflicts)
-    {
-        public static StageSql For(string stage, string id) => new(
-            Fill(InsertSql, stage, "", ""),
-            Fill(InsertSql, stage, $"DISTINCT ON ({id})", $"ORDER BY {id}, row_index"),
-            Fill(ConflictsSql, stage, "", ""));
-
-        private static string Fill(string sql, string stage, string distinct, string order) => sql
-            .Replace("{stage}", stage, StringComparison.Ordinal)
-            .Replace("{distinct}", distinct, StringComparison.Ordinal)
-            .Replace("{order}", order, StringComparison.Ordinal);
     }
 
     /// <summary>The stage of a small write as array parameters (column by column; rows of unknown customers left out).</summary>

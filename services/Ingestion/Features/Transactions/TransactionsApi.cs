@@ -128,19 +128,7 @@ public static class TransactionsApi
         }
 
         var defaults = new TransactionDefaults(time.GetUtcNow());
-        var rows = new List<NormalizedTransaction>(requests.Count);
-        for (var i = 0; i < requests.Count; i++)
-        {
-            if (requests[i] is not { } request)
-            {
-                errors.Add($"[{i}]", "must be a transaction object");
-            }
-            else if (request.Validate(errors.WithPrefix($"[{i}]."), defaults) is { } row)
-            {
-                rows.Add(row);
-            }
-        }
-
+        var rows = errors.ValidateItems(requests, "transaction", (request, itemErrors) => request.Validate(itemErrors, defaults));
         if (errors.HasErrors)
         {
             return errors.ToProblem();
