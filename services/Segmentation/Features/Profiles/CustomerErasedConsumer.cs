@@ -18,10 +18,15 @@ public sealed class CustomerErasedConsumer(Inbox inbox) : IConsumer<CustomerEras
         ON CONFLICT (customer_id) DO UPDATE SET erased_at = greatest(e.erased_at, excluded.erased_at)
         """;
 
-    // A profile newer than the erasure belongs to a customer who registered again after it: it stays.
+    // A profile newer than the erasure belongs to a customer who registered again after it: it stays. Snapshot rows go
+    // too: erasure is the one change a frozen snapshot allows (its trigger checks the tombstone written before).
     private const string DeleteSql = """
         DELETE FROM customer_profiles WHERE customer_id = @CustomerId AND customer_updated_at <= @ErasedAt;
         DELETE FROM customer_purchases WHERE customer_id = @CustomerId;
+        DELETE FROM customer_daily_purchases WHERE customer_id = @CustomerId;
+        DELETE FROM customer_channel_purchases WHERE customer_id = @CustomerId;
+        DELETE FROM customer_scores WHERE customer_id = @CustomerId;
+        DELETE FROM segment_snapshot_members WHERE customer_id = @CustomerId;
         """;
 
     public Task Consume(ConsumeContext<CustomerErased> context) =>

@@ -1,0 +1,272 @@
+using System.Text.Json;
+using Dapper;
+using Npgsql;
+using Platform.ServiceDefaults;
+using Segmentation.Features.Scoring;
+
+namespace Segmentation.Features.Segments;
+
+public static class SegmentsApi
+{
+    private const int SampleSize = 10;
+
+    private const string SelectSegmentSql = """
+        SELECT id, name, description, rule::text AS Rule, created_at AS CreatedAt, updated_at AS UpdatedAt FROM segments
+        """;
+
+    private const string InsertSegmentSql = """
+        INSERT INTO segments (id, name, description, rule, created_at, updated_at)
+        VALUES (@Id, @Name, @Description, @Rule::jsonb, @Now, @Now)
+        ON CONFLICT (name) DO NOTHING
+        """;
+
+    private const string UpdateSegmentSql = """
+        UPDATE segments SET name = @Name, description = @Description, rule = @Rule::jsonb, updated_at = @Now WHERE id = @Id
+        """;
+
+    private const string SelectSnapshotSql = """
+        SELECT id, segment_id AS SegmentId, segment_name AS SegmentName, purpose, as_of AS AsOf, score_run_id AS ScoreRunId,
+               member_count AS MemberCount, created_at AS CreatedAt
+        FROM segment_snapshots
+        """;
+
+    private const string SnapshotMembersSql = """
+        SELECT customer_id AS CustomerId, value_tier AS ValueTier, rfm_cell AS RfmCell, clv, p_alive AS ProbabilityAlive,
+               churn_risk AS ChurnRisk, deal_seeker AS DealSeeker, consent_email AS ConsentEmail, consent_sms AS ConsentSms,
+               consent_mail AS ConsentMail, consent_phone AS ConsentPhone
+        FROM segment_snapshot_members
+        WHERE snapshot_id = @snapshotId AND customer_id > @after
+        ORDER BY customer_id
+        LIMIT @limit
+        """;
+
+    public static IServiceCollection AddSegments(this IServiceCollection services) => services.AddSingleton<SnapshotWriter>();
+
+    public static IEndpointRouteBuilder MapSegmentsApi(this IEndpointRouteBuilder app)
+    {
+        var segments = app.MapGroup("/v1/segments").WithTags("Segments");
+        segments.MapGet("/fields", () => TypedResults.Ok(SegmentFields.Describe()));
+        segments.MapPost("/preview", PreviewAsync);
+        segments.MapPost("/", CreateAsync);
+        segments.MapGet("/", ListAsync);
+        segments.MapGet("/{segmentId:guid}", GetAsync).WithName("GetSegment");
+        segments.MapPut("/{segmentId:guid}", UpdateAsync);
+        segments.MapGet("/{segmentId:guid}/report", ReportAsync);
+        segments.MapPost("/{segmentId:guid}/snapshots", SnapshotAsync);
+        var snapshots = app.MapGroup("/v1/snapshots").WithTags("Segments");
+        snapshots.MapGet("/{snapshotId:guid}", GetSnapshotAsync).WithName("GetSnapshot");
+        snapshots.MapGet("/{snapshotId:guid}/members", GetSnapshotMembersAsync);
+        return app;
+    }
+
+    private static async Task<IResult> PreviewAsync(PreviewRequest? request, ScoringQueue scoring, NpgsqlDataSource db, TimeProvider time, CancellationToken ct)
+    {
+        var errors = new ValidationErrors();
+        var asOf = time.GetUtcNow();
+        var rule = Compile(request?.Rule, asOf, errors);
+        if (rule is null)
+        {
+            return errors.ToProblem();
+        }
+
+        var margin = (await scoring.GetSettingsAsync(ct)).DefaultMarginRate;
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var statistics = await SegmentQueries.StatisticsAsync(connection, rule, asOf, margin, ct);
+        var sample = await SegmentQueries.SampleAsync(connection, rule, asOf, margin, SampleSize, ct);
+        return TypedResults.Ok(new SegmentPreview(asOf, statistics, sample));
+    }
+
+    private static async Task<IResult> CreateAsync(SegmentRequest? request, NpgsqlDataSource db, TimeProvider time, CancellationToken ct)
+    {
+        var errors = new ValidationErrors();
+        var now = time.GetUtcNow();
+        if (Validate(request, now, errors) is not { } valid)
+        {
+            return errors.ToProblem();
+        }
+
+        var id = Guid.CreateVersion7();
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var inserted = await connection.ExecuteAsync(new CommandDefinition(InsertSegmentSql,
+            new { Id = id, valid.Name, valid.Description, valid.Rule, Now = now }, cancellationToken: ct));
+        if (inserted == 0)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: $"A segment named '{valid.Name}' exists already.");
+        }
+
+        return TypedResults.CreatedAtRoute(await FindAsync(connection, id, ct), "GetSegment", new { segmentId = id });
+    }
+
+    private static async Task<IResult> UpdateAsync(Guid segmentId, SegmentRequest? request, NpgsqlDataSource db, TimeProvider time, CancellationToken ct)
+    {
+        var errors = new ValidationErrors();
+        var now = time.GetUtcNow();
+        if (Validate(request, now, errors) is not { } valid)
+        {
+            return errors.ToProblem();
+        }
+
+        await using var connection = await db.OpenConnectionAsync(ct);
+        try
+        {
+            var updated = await connection.ExecuteAsync(new CommandDefinition(UpdateSegmentSql,
+                new { Id = segmentId, valid.Name, valid.Description, valid.Rule, Now = now }, cancellationToken: ct));
+            return updated == 0 ? NotFound("segment", segmentId) : TypedResults.Ok(await FindAsync(connection, segmentId, ct));
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: $"A segment named '{valid.Name}' exists already.");
+        }
+    }
+
+    private static async Task<IResult> ListAsync(NpgsqlDataSource db, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var rows = await connection.QueryAsync<SegmentRow>(new CommandDefinition(SelectSegmentSql + " ORDER BY name", cancellationToken: ct));
+        return TypedResults.Ok(rows.Select(Segment.From));
+    }
+
+    private static async Task<IResult> GetAsync(Guid segmentId, NpgsqlDataSource db, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await FindAsync(connection, segmentId, ct) is { } segment ? TypedResults.Ok(segment) : NotFound("segment", segmentId);
+    }
+
+    private static async Task<IResult> ReportAsync(Guid segmentId, ScoringQueue scoring, NpgsqlDataSource db, TimeProvider time, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        if (await FindRowAsync(connection, segmentId, ct) is not { } row)
+        {
+            return NotFound("segment", segmentId);
+        }
+
+        var asOf = time.GetUtcNow();
+        var rule = StoredRule(row, asOf);
+        var statistics = await SegmentQueries.StatisticsAsync(connection, rule, asOf, (await scoring.GetSettingsAsync(ct)).DefaultMarginRate, ct);
+        return TypedResults.Ok(new SegmentReport(Segment.From(row), asOf, statistics));
+    }
+
+    private static async Task<IResult> SnapshotAsync(Guid segmentId, SnapshotRequest? request, SnapshotWriter writer, ScoringQueue scoring, NpgsqlDataSource db, TimeProvider time, CancellationToken ct)
+    {
+        var errors = new ValidationErrors();
+        errors.MaxLength("purpose", request?.Purpose, 200);
+        if (errors.HasErrors)
+        {
+            return errors.ToProblem();
+        }
+
+        SegmentRow? row;
+        await using (var connection = await db.OpenConnectionAsync(ct))
+        {
+            row = await FindRowAsync(connection, segmentId, ct);
+        }
+
+        if (row is null)
+        {
+            return NotFound("segment", segmentId);
+        }
+
+        var rule = StoredRule(row, time.GetUtcNow());
+        var snapshot = await writer.CreateAsync(row, rule, request?.Purpose, (await scoring.GetSettingsAsync(ct)).DefaultMarginRate, ct);
+        return TypedResults.CreatedAtRoute(snapshot, "GetSnapshot", new { snapshotId = snapshot.Id });
+    }
+
+    private static async Task<IResult> GetSnapshotAsync(Guid snapshotId, NpgsqlDataSource db, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var snapshot = await connection.QuerySingleOrDefaultAsync<SnapshotInfo>(new CommandDefinition(
+            SelectSnapshotSql + " WHERE id = @snapshotId", new { snapshotId }, cancellationToken: ct));
+        return snapshot is null ? NotFound("snapshot", snapshotId) : TypedResults.Ok(snapshot);
+    }
+
+    /// <summary>Members in customer id order, a page at a time: pass the last id of a page as <c>after</c> for the next.</summary>
+    private static async Task<IResult> GetSnapshotMembersAsync(Guid snapshotId, NpgsqlDataSource db, CancellationToken ct, Guid? after = null, int limit = 1000)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var members = await connection.QueryAsync<SnapshotMemberRow>(new CommandDefinition(SnapshotMembersSql,
+            new { snapshotId, after = after ?? Guid.Empty, limit = Math.Clamp(limit, 1, 10_000) }, cancellationToken: ct));
+        return TypedResults.Ok(members);
+    }
+
+    private static CompiledRule? Compile(JsonElement? rule, DateTimeOffset asOf, ValidationErrors errors)
+    {
+        if (rule is not { } element || element.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)
+        {
+            errors.Add("rule", "is required");
+            return null;
+        }
+
+        return RuleCompiler.Compile(element, asOf, errors.WithPrefix("rule"));
+    }
+
+    private static ValidSegment? Validate(SegmentRequest? request, DateTimeOffset asOf, ValidationErrors errors)
+    {
+        if (request is null)
+        {
+            errors.Add("", "a segment object is required");
+            return null;
+        }
+
+        var name = request.Name?.Trim();
+        if (errors.Required("name", name))
+        {
+            errors.MaxLength("name", name, 200);
+        }
+
+        errors.MaxLength("description", request.Description, 2000);
+        var compiled = Compile(request.Rule, asOf, errors);
+        return errors.HasErrors || compiled is null ? null : new ValidSegment(name!, request.Description, request.Rule!.Value.GetRawText());
+    }
+
+    // A stored rule compiled before it was saved; the field whitelist only grows, so it still compiles.
+    private static CompiledRule StoredRule(SegmentRow row, DateTimeOffset asOf)
+    {
+        using var document = JsonDocument.Parse(row.Rule);
+        var errors = new ValidationErrors();
+        return RuleCompiler.Compile(document.RootElement, asOf, errors)
+            ?? throw new InvalidOperationException($"Stored rule of segment {row.Id} no longer compiles: {string.Join("; ", errors.ToDictionary().Keys)}");
+    }
+
+    private static async Task<Segment?> FindAsync(NpgsqlConnection connection, Guid id, CancellationToken ct) =>
+        await FindRowAsync(connection, id, ct) is { } row ? Segment.From(row) : null;
+
+    private static Task<SegmentRow?> FindRowAsync(NpgsqlConnection connection, Guid id, CancellationToken ct) =>
+        connection.QuerySingleOrDefaultAsync<SegmentRow>(new CommandDefinition(SelectSegmentSql + " WHERE id = @id", new { id }, cancellationToken: ct));
+
+    private static ProblemHttpResult NotFound(string what, Guid id) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: $"No {what} {id}.");
+
+    private sealed record ValidSegment(string Name, string? Description, string Rule);
+}
+
+/// <summary>A rule to try before saving it.</summary>
+public sealed record PreviewRequest(JsonElement? Rule);
+
+/// <summary>A segment to create or replace.</summary>
+public sealed record SegmentRequest(string? Name, string? Description, JsonElement? Rule);
+
+/// <summary>What a snapshot is taken for.</summary>
+public sealed record SnapshotRequest(string? Purpose);
+
+public sealed record SegmentRow(Guid Id, string Name, string? Description, string Rule, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+/// <summary>A saved segment.</summary>
+public sealed record Segment(Guid Id, string Name, string? Description, JsonElement Rule, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+{
+    public static Segment From(SegmentRow row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        using var document = JsonDocument.Parse(row.Rule);
+        return new Segment(row.Id, row.Name, row.Description, document.RootElement.Clone(), row.CreatedAt, row.UpdatedAt);
+    }
+}
+
+/// <summary>Statistics and sample members of a rule, as of now.</summary>
+public sealed record SegmentPreview(DateTimeOffset AsOf, SegmentStatistics Statistics, IReadOnlyList<SampleMember> Sample);
+
+/// <summary>A saved segment's statistics, as of now.</summary>
+public sealed record SegmentReport(Segment Segment, DateTimeOffset AsOf, SegmentStatistics Statistics);
+
+public sealed record SnapshotMemberRow(
+    Guid CustomerId, string? ValueTier, string? RfmCell, double? Clv, double? ProbabilityAlive, string? ChurnRisk, bool DealSeeker,
+    bool? ConsentEmail, bool? ConsentSms, bool? ConsentMail, bool? ConsentPhone);
