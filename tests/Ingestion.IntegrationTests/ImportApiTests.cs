@@ -94,20 +94,9 @@ public sealed class ImportApiTests(ImportHostFixture fixture) : IClassFixture<Im
     [Fact]
     public async Task Transactions_CdnowSample_WithCreateCustomersAndCurrency_ImportsEveryPurchaseAndCustomer()
     {
-        var sample = Path.Combine(TestServers.RepositoryRoot(), "..", "shared", "data", "cdnow", "CDNOW_sample.txt");
-        Assert.True(File.Exists(sample), $"the CDNOW sample is expected at {sample}");
-        var csv = new StringBuilder("source,order_id,customer_external_id,occurred_at,gross_amount,quantity\n");
-        var total = 0m;
-        var line = 0;
-        foreach (var raw in await File.ReadAllLinesAsync(sample))
-        {
-            var f = raw.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            line++;
-            csv.Append(System.Globalization.CultureInfo.InvariantCulture, $"cdnow,{line},{f[1]},{f[2][..4]}-{f[2][4..6]}-{f[2][6..]}T00:00:00Z,{f[4]},{f[3]}\n");
-            total += decimal.Parse(f[4], System.Globalization.CultureInfo.InvariantCulture);
-        }
+        var (csv, total, _) = await CdnowSample.TransactionsCsvAsync();
 
-        var report = await ImportAsync("transactions", csv.ToString(), "&createCustomers=true&currency=USD", TimeSpan.FromSeconds(60));
+        var report = await ImportAsync("transactions", csv, "&createCustomers=true&currency=USD", TimeSpan.FromSeconds(60));
 
         Assert.True(report.GetProperty("status").GetString() == "completed", report.ToString());
         Assert.Equal(6919, report.GetProperty("rowsNew").GetInt64());

@@ -51,6 +51,28 @@ public sealed class TestVirtualHost : IAsyncDisposable
         return response.IsSuccessStatusCode;
     }
 
+    /// <summary>
+    /// Declares a classic queue bound to a fanout exchange of this vhost (declaring it as MassTransit would, e.g.
+    /// <c>Platform.Contracts.Segmentation:SegmentSnapshotCreated</c>), so a test sees what a service publishes there.
+    /// </summary>
+    public async Task ListenAsync(string exchange, string queue)
+    {
+        var vhost = Uri.EscapeDataString(Name);
+        (await Management.PutAsJsonAsync($"api/exchanges/{vhost}/{Uri.EscapeDataString(exchange)}", new { type = "fanout", durable = true })).EnsureSuccessStatusCode();
+        (await Management.PutAsJsonAsync($"api/queues/{vhost}/{Uri.EscapeDataString(queue)}", new { durable = true })).EnsureSuccessStatusCode();
+        (await Management.PostAsJsonAsync($"api/bindings/{vhost}/e/{Uri.EscapeDataString(exchange)}/q/{Uri.EscapeDataString(queue)}", new { routing_key = "" })).EnsureSuccessStatusCode();
+    }
+
+    /// <summary>Takes up to <paramref name="count"/> messages off a queue (acknowledged) and returns their bodies.</summary>
+    public async Task<IReadOnlyList<string>> TakeAsync(string queue, int count)
+    {
+        using var response = await Management.PostAsJsonAsync($"api/queues/{Uri.EscapeDataString(Name)}/{Uri.EscapeDataString(queue)}/get",
+            new { count, ackmode = "ack_requeue_false", encoding = "auto" });
+        response.EnsureSuccessStatusCode();
+        var messages = await response.Content.ReadFromJsonAsync<List<QueuedMessage>>() ?? [];
+        return messages.Select(m => m.payload).ToList();
+    }
+
     public async ValueTask DisposeAsync()
     {
         using var _ = await Management.DeleteAsync($"api/vhosts/{Uri.EscapeDataString(Name)}");
@@ -66,5 +88,7 @@ public sealed class TestVirtualHost : IAsyncDisposable
 
 #pragma warning disable IDE1006, CA1707 // names as the management API spells them
     private sealed record QueueInfo(int messages_ready);
+
+    private sealed record QueuedMessage(string payload);
 #pragma warning restore IDE1006, CA1707
 }
