@@ -2,6 +2,7 @@ using System.Globalization;
 using Benchmarks;
 
 // Usage: Benchmarks ingest [--rows N] [--customers N] [--skip-single] [--seconds N]
+//        Benchmarks segmentation [--customers N] [--transactions N]
 // Reads the server settings from the environment (./deploy/platform bench exports them).
 var settings = BenchSettings.FromEnvironment();
 var command = args.FirstOrDefault() ?? "help";
@@ -19,8 +20,11 @@ switch (command)
         }
 
         break;
+    case "segmentation":
+        await new SegmentationBenchmark(settings).RunAsync(Option("--customers", 1_000_000), Option("--transactions", 5_000_000));
+        break;
     default:
-        Console.WriteLine("usage: Benchmarks ingest [--rows N] [--customers N] [--seconds N] [--skip-single]");
+        Console.WriteLine("usage: Benchmarks ingest [--rows N] [--customers N] [--seconds N] [--skip-single] | segmentation [--customers N] [--transactions N]");
         return 2;
 }
 

@@ -81,7 +81,7 @@ public static class ModelsApi
         if (repeatBuyers.Length > 0)
         {
             var g = GammaGamma.Fit(repeatBuyers, ct);
-            gg = new GammaGammaResult(g.Parameters.P, g.Parameters.Q, g.Parameters.Gamma, g.LogLikelihood, g.Customers, g.Converged);
+            gg = new GammaGammaResult(g.Parameters.P, g.Parameters.Q, g.Parameters.Gamma, g.LogLikelihood, g.CustomersUsed, g.Converged);
         }
 
         var fit = new ModelFit(

@@ -22,7 +22,7 @@ public static class ScoresApi
 
     public static IServiceCollection AddScoring(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton<ScoringQueue>();
+        services.AddSingleton<ScoringRequests>();
         services.AddSingleton<ScoringRunner>();
         services.AddOptions<ScoringScheduleOptions>().Bind(configuration.GetSection("Scoring:Schedule"));
         services.AddHostedService<ScoringWorker>();
@@ -32,7 +32,7 @@ public static class ScoresApi
     public static IEndpointRouteBuilder MapScoresApi(this IEndpointRouteBuilder app)
     {
         var scores = app.MapGroup("/v1/scores").WithTags("Scores");
-        scores.MapGet("/settings", (ScoringQueue queue, CancellationToken ct) => queue.GetSettingsAsync(ct));
+        scores.MapGet("/settings", (ScoringRequests queue, CancellationToken ct) => queue.GetSettingsAsync(ct));
         scores.MapPut("/settings", PutSettingsAsync);
         scores.MapPost("/runs", PostRunAsync);
         scores.MapGet("/runs", ListRunsAsync);
@@ -41,7 +41,7 @@ public static class ScoresApi
         return app;
     }
 
-    private static async Task<IResult> PutSettingsAsync(ScoringSettings? settings, ScoringQueue queue, CancellationToken ct)
+    private static async Task<IResult> PutSettingsAsync(ScoringSettings? settings, ScoringRequests queue, CancellationToken ct)
     {
         var errors = new ValidationErrors();
         if (settings is null)
@@ -60,7 +60,7 @@ public static class ScoresApi
         return TypedResults.Ok(settings);
     }
 
-    private static async Task<IResult> PostRunAsync(ScoreRunRequest? request, ScoringQueue queue, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> PostRunAsync(ScoreRunRequest? request, ScoringRequests queue, TimeProvider time, CancellationToken ct)
     {
         if (request?.AsOf is { } asOf && asOf > time.GetUtcNow())
         {
@@ -97,7 +97,7 @@ public static class ScoresApi
         return TypedResults.Ok(runs.Select(ScoreRun.From));
     }
 
-    private static async Task<IResult> EconomicsAsync(EconomicsRequest? request, ScoringQueue queue, NpgsqlDataSource db, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> EconomicsAsync(EconomicsRequest? request, ScoringRequests queue, NpgsqlDataSource db, TimeProvider time, CancellationToken ct)
     {
         var settings = await queue.GetSettingsAsync(ct);
         var inputs = request?.Inputs ?? settings.Economics;

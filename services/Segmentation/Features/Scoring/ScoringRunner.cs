@@ -95,6 +95,9 @@ public sealed partial class ScoringRunner(NpgsqlDataSource dataSource, TimeProvi
         FROM ranked
         """;
 
+    private static readonly string ScoreCurrentSql = ScoreSqlTemplate.Replace("{0}", CurrentPurchasesSql, StringComparison.Ordinal);
+    private static readonly string ScoreAsOfSql = ScoreSqlTemplate.Replace("{0}", PurchasesAsOfSql, StringComparison.Ordinal);
+
     private const string ModelScoresTableSql = """
         CREATE TEMP TABLE run_model_scores (customer_id uuid PRIMARY KEY, p_alive float8, expected_purchases float8,
             expected_spend float8, clv float8) ON COMMIT DROP
@@ -151,7 +154,7 @@ public sealed partial class ScoringRunner(NpgsqlDataSource dataSource, TimeProvi
             await WriteModelScoresAsync(connection, tx, fitId, run.AsOf, settings, ct);
         }
 
-        var sql = string.Format(System.Globalization.CultureInfo.InvariantCulture, ScoreSqlTemplate, run.AsOfGiven ? PurchasesAsOfSql : CurrentPurchasesSql);
+        var sql = run.AsOfGiven ? ScoreAsOfSql : ScoreCurrentSql;
         var e = settings.Economics;
         var parameters = new DynamicParameters(new
         {

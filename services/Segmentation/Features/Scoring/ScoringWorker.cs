@@ -18,7 +18,7 @@ public sealed class ScoringScheduleOptions
 /// daily run. Several replicas may run this: a run is claimed under an advisory lock, the daily run is queued once.
 /// </summary>
 public sealed partial class ScoringWorker(
-    NpgsqlDataSource dataSource, ScoringQueue queue, ScoringRunner runner, TimeProvider time,
+    NpgsqlDataSource dataSource, ScoringRequests queue, ScoringRunner runner, TimeProvider time,
     Microsoft.Extensions.Options.IOptions<ScoringScheduleOptions> schedule, ILogger<ScoringWorker> logger) : BackgroundService
 {
     private const string NextRunSql = """

@@ -34,10 +34,10 @@ public static class SegmentQueries
                (SELECT coalesce(sum(net_revenue), 0) FROM members),
                (SELECT coalesce(sum(u.net_revenue), 0) FROM customer_purchases u JOIN customer_profiles p USING (customer_id)),
                (SELECT avg(clv) FROM members),
-               (SELECT coalesce(jsonb_object_agg(k, n), '{{}}')::text FROM (SELECT coalesce(value_tier, 'none') k, count(*) n FROM members GROUP BY 1) t),
-               (SELECT coalesce(jsonb_object_agg(k, n), '{{}}')::text FROM (SELECT coalesce(recency_score::text, 'none') k, count(*) n FROM members GROUP BY 1) t),
-               (SELECT coalesce(jsonb_object_agg(k, n), '{{}}')::text FROM (SELECT coalesce(frequency_score::text, 'none') k, count(*) n FROM members GROUP BY 1) t),
-               (SELECT coalesce(jsonb_object_agg(k, n), '{{}}')::text FROM (SELECT coalesce(monetary_score::text, 'none') k, count(*) n FROM members GROUP BY 1) t)
+               (SELECT coalesce(jsonb_object_agg(k, n), '{}')::text FROM (SELECT coalesce(value_tier, 'none') k, count(*) n FROM members GROUP BY 1) t),
+               (SELECT coalesce(jsonb_object_agg(k, n), '{}')::text FROM (SELECT coalesce(recency_score::text, 'none') k, count(*) n FROM members GROUP BY 1) t),
+               (SELECT coalesce(jsonb_object_agg(k, n), '{}')::text FROM (SELECT coalesce(frequency_score::text, 'none') k, count(*) n FROM members GROUP BY 1) t),
+               (SELECT coalesce(jsonb_object_agg(k, n), '{}')::text FROM (SELECT coalesce(monetary_score::text, 'none') k, count(*) n FROM members GROUP BY 1) t)
         """;
 
     private const string SampleSqlTemplate = """
@@ -92,7 +92,9 @@ public static class SegmentQueries
     /// <summary>A command over the base filtered by the rule: {0} = WHERE expression, {1} = the base subquery.</summary>
     internal static NpgsqlCommand Command(NpgsqlConnection connection, string template, CompiledRule rule, DateTimeOffset asOf, double marginRate, NpgsqlTransaction? tx = null)
     {
-        var command = new NpgsqlCommand(string.Format(System.Globalization.CultureInfo.InvariantCulture, template, rule.WhereSql, SegmentBase.Sql), connection, tx);
+        // Replace, not string.Format: the templates hold JSON braces. {1} first, so nothing in the base is read as {0}.
+        var sql = template.Replace("{1}", SegmentBase.Sql, StringComparison.Ordinal).Replace("{0}", rule.WhereSql, StringComparison.Ordinal);
+        var command = new NpgsqlCommand(sql, connection, tx);
         rule.AddParametersTo(command);
         SegmentBase.AddParameters(command, asOf, marginRate);
         return command;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Dapper;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Platform.ServiceDefaults;
 using Segmentation.Features.Scoring;
@@ -59,7 +60,7 @@ public static class SegmentsApi
         return app;
     }
 
-    private static async Task<IResult> PreviewAsync(PreviewRequest? request, ScoringQueue scoring, NpgsqlDataSource db, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> PreviewAsync(PreviewRequest? request, ScoringRequests scoring, NpgsqlDataSource db, TimeProvider time, CancellationToken ct)
     {
         var errors = new ValidationErrors();
         var asOf = time.GetUtcNow();
@@ -132,7 +133,7 @@ public static class SegmentsApi
         return await FindAsync(connection, segmentId, ct) is { } segment ? TypedResults.Ok(segment) : NotFound("segment", segmentId);
     }
 
-    private static async Task<IResult> ReportAsync(Guid segmentId, ScoringQueue scoring, NpgsqlDataSource db, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> ReportAsync(Guid segmentId, ScoringRequests scoring, NpgsqlDataSource db, TimeProvider time, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         if (await FindRowAsync(connection, segmentId, ct) is not { } row)
@@ -146,7 +147,7 @@ public static class SegmentsApi
         return TypedResults.Ok(new SegmentReport(Segment.From(row), asOf, statistics));
     }
 
-    private static async Task<IResult> SnapshotAsync(Guid segmentId, SnapshotRequest? request, SnapshotWriter writer, ScoringQueue scoring, NpgsqlDataSource db, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> SnapshotAsync(Guid segmentId, SnapshotRequest? request, SnapshotWriter writer, ScoringRequests scoring, NpgsqlDataSource db, TimeProvider time, CancellationToken ct)
     {
         var errors = new ValidationErrors();
         errors.MaxLength("purpose", request?.Purpose, 200);

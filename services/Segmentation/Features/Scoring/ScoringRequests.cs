@@ -8,7 +8,7 @@ namespace Segmentation.Features.Scoring;
 /// Queues scoring runs (API and schedule) in <c>score_runs</c>, with the settings and model fit they will use, and
 /// wakes the worker. A run is queued in the database, so a restart loses none.
 /// </summary>
-public sealed class ScoringQueue(NpgsqlDataSource dataSource, TimeProvider time)
+public sealed class ScoringRequests(NpgsqlDataSource dataSource, TimeProvider time) : IDisposable
 {
     private const string SettingsSql = "SELECT settings::text FROM scoring_settings WHERE id = 1";
 
@@ -79,6 +79,8 @@ public sealed class ScoringQueue(NpgsqlDataSource dataSource, TimeProvider time)
         _signal.Release();
         return runId;
     }
+
+    public void Dispose() => _signal.Dispose();
 
     /// <summary>Waits until a run is queued here or <paramref name="timeout"/> passes (other replicas are found by polling).</summary>
     public Task WaitAsync(TimeSpan timeout, CancellationToken ct) => _signal.WaitAsync(timeout, ct);
