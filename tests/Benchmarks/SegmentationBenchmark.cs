@@ -165,14 +165,14 @@ internal sealed class SegmentationBenchmark(BenchSettings settings)
         await create.ExecuteNonQueryAsync();
     }
 
-    private async Task CreateVirtualHostAsync()
+    private static async Task CreateVirtualHostAsync()
     {
         using var management = Management();
         (await management.PutAsJsonAsync($"api/vhosts/{VirtualHost}", new { description = "segmentation benchmark" })).EnsureSuccessStatusCode();
         (await management.PutAsJsonAsync($"api/permissions/{VirtualHost}/{Uri.EscapeDataString(Env("PLATFORM_RABBIT_USER"))}", new { configure = ".*", write = ".*", read = ".*" })).EnsureSuccessStatusCode();
     }
 
-    private HttpClient Management()
+    private static HttpClient Management()
     {
         var client = new HttpClient { BaseAddress = new Uri($"http://{Env("PLATFORM_RABBIT_HOST")}:{Env("PLATFORM_RABBIT_MGMT_PORT")}/") };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(

@@ -93,13 +93,14 @@ public sealed class CdnowFixture : IAsyncLifetime
         var response = await Client.PostAsJsonAsync("/v1/scores/runs", request);
         Assert.True(response.StatusCode == HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
         var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-        return await Eventually.ValueAsync(async () =>
+        var json = await Eventually.ValueAsync(async () =>
         {
             var run = await Client.GetFromJsonAsync<JsonElement>($"/v1/scores/runs/{id}");
             var status = run.GetProperty("status").GetString();
             Assert.NotEqual("failed", status);
-            return status == "completed" ? (JsonElement?)run : null;
+            return status == "completed" ? run.GetRawText() : null;
         }, "the scoring run to complete", TimeSpan.FromSeconds(60));
+        return JsonDocument.Parse(json).RootElement.Clone();
     }
 }
 

@@ -73,13 +73,14 @@ public sealed class SegmentationTestHost : IAsyncDisposable
         var response = await Client.PostAsJsonAsync("/v1/scores/runs", request ?? new { });
         Assert.True(response.StatusCode == HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
         var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-        return await Eventually.ValueAsync(async () =>
+        var json = await Eventually.ValueAsync(async () =>
         {
             var run = await Client.GetFromJsonAsync<JsonElement>($"/v1/scores/runs/{id}");
             var status = run.GetProperty("status").GetString();
             Assert.True(status != "failed", run.ToString());
-            return status == "completed" ? (JsonElement?)run : null;
+            return status == "completed" ? run.GetRawText() : null;
         }, "the scoring run to complete");
+        return JsonDocument.Parse(json).RootElement.Clone();
     }
 
     public async Task ExecuteAsync(string sql, params (string Name, object? Value)[] parameters)

@@ -10,6 +10,8 @@ namespace Segmentation.IntegrationTests;
 
 public sealed class SegmentsApiTests : IAsyncLifetime
 {
+    private static readonly string[] GermanyAndUs = ["DE", "US"];
+
     private SegmentationTestHost _host = null!;
 
     public async Task InitializeAsync()
@@ -128,7 +130,7 @@ public sealed class SegmentsApiTests : IAsyncLifetime
         Assert.Equal(2, report.GetProperty("statistics").GetProperty("size").GetInt64());
         Assert.Equal(2, report.GetProperty("statistics").GetProperty("recencyMix").EnumerateObject().Sum(p => p.Value.GetInt64()));
 
-        var updated = await _host.Client.PutAsJsonAsync($"/v1/segments/{id}", new { name = "Germany", rule = new { field = "country", op = "in", value = new[] { "DE", "US" } } });
+        var updated = await _host.Client.PutAsJsonAsync($"/v1/segments/{id}", new { name = "Germany", rule = new { field = "country", op = "in", value = GermanyAndUs } });
         Assert.Equal(HttpStatusCode.OK, updated.StatusCode);
         report = await _host.Client.GetFromJsonAsync<JsonElement>($"/v1/segments/{id}/report");
         Assert.Equal(3, report.GetProperty("statistics").GetProperty("size").GetInt64());
