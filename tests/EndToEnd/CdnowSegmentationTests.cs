@@ -106,6 +106,8 @@ public sealed class CdnowFixture : IAsyncLifetime
 
 public sealed class CdnowSegmentationTests(CdnowFixture cdnow) : IClassFixture<CdnowFixture>
 {
+    private static readonly string[] TopAndMiddle = ["top", "middle"];
+
     [Fact]
     public async Task Fit_OnCdnowImportedThroughIngestion_ReproducesPublishedEstimates()
     {
@@ -169,7 +171,7 @@ public sealed class CdnowSegmentationTests(CdnowFixture cdnow) : IClassFixture<C
         await cdnow.ScoreAsync(new { });
         await cdnow.VirtualHost.ListenAsync("Platform.Contracts.Segmentation:SegmentSnapshotCreated", "test-snapshots");
         await cdnow.VirtualHost.ListenAsync("Platform.Contracts.Segmentation:SegmentSnapshotMembersAdded", "test-snapshot-members");
-        var rule = new { or = new object[] { new { field = "value_tier", op = "eq", value = "top" }, new { field = "orders_count", op = "gte", value = 3 } } };
+        var rule = new { or = new object[] { new { field = "value_tier", op = "in", value = TopAndMiddle }, new { field = "orders_count", op = "gte", value = 3 } } };
 
         var preview = await cdnow.Client.PostAsJsonAsync("/v1/segments/preview", new { rule });
         Assert.True(preview.IsSuccessStatusCode, await preview.Content.ReadAsStringAsync());
@@ -177,7 +179,7 @@ public sealed class CdnowSegmentationTests(CdnowFixture cdnow) : IClassFixture<C
         var size = statistics.GetProperty("size").GetInt64();
         Assert.True(size > 1000, $"{size} members");
         Assert.Equal(size, await cdnow.ScalarAsync<long>(
-            "SELECT count(*) FROM customer_scores s JOIN customer_purchases u USING (customer_id) WHERE s.value_tier = 'top' OR u.orders_count >= 3"));
+            "SELECT count(*) FROM customer_scores s JOIN customer_purchases u USING (customer_id) WHERE s.value_tier IN ('top', 'middle') OR u.orders_count >= 3"));
         Assert.True(statistics.GetProperty("revenueShare").GetDouble() > 0.5);
 
         var created = await cdnow.Client.PostAsJsonAsync("/v1/segments", new { name = "best and frequent " + Guid.NewGuid().ToString("N")[..6], rule });

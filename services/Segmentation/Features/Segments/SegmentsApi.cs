@@ -41,7 +41,13 @@ public static class SegmentsApi
         LIMIT @limit
         """;
 
-    public static IServiceCollection AddSegments(this IServiceCollection services) => services.AddSingleton<SnapshotWriter>();
+    public static IServiceCollection AddSegments(this IServiceCollection services)
+    {
+        // A rule nested to the compiler's depth limit takes two JSON levels per group: let the compiler, not the JSON
+        // reader, report the node that is too deep.
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.MaxDepth = RuleCompiler.RecommendedJsonMaxDepth);
+        return services.AddSingleton<SnapshotWriter>();
+    }
 
     public static IEndpointRouteBuilder MapSegmentsApi(this IEndpointRouteBuilder app)
     {
