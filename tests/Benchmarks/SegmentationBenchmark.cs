@@ -91,23 +91,27 @@ internal sealed class SegmentationBenchmark(BenchSettings settings)
 
         Console.WriteLine($"[bench] data ready in {stopwatch.Elapsed.TotalSeconds:N1} s");
 
-        // Warm both once (caches), then measure each twice and keep the better time.
+        // Warm all once (caches), then measure each twice and keep the better time. The statement runs with the server's
+        // default work_mem and, to be fair to it, also with the 256 MB our scoring run sets for its own transaction.
         var baseline = double.MaxValue;
+        var tunedBaseline = double.MaxValue;
         var ours = double.MaxValue;
         for (var round = 0; round < 3; round++)
         {
-            var b = await TimeBaselineAsync();
+            var b = await TimeBaselineAsync(workMem: null);
+            var t = await TimeBaselineAsync(workMem: "256MB");
             var o = await TimeRescoringAsync(http);
             if (round > 0)
             {
                 baseline = Math.Min(baseline, b);
+                tunedBaseline = Math.Min(tunedBaseline, t);
                 ours = Math.Min(ours, o);
             }
 
-            Console.WriteLine($"[bench] round {round}: hand-written SQL {b:N2} s, scoring run {o:N2} s");
+            Console.WriteLine($"[bench] round {round}: hand-written SQL {b:N2} s (work_mem 256MB: {t:N2} s), scoring run {o:N2} s");
         }
 
-        Console.WriteLine($"[bench] rescoring {customers:N0} customers / {transactions:N0} transactions: scoring run {ours:N2} s vs one SQL statement on the raw rows {baseline:N2} s = {ours / baseline:N2}x (goal <= 1.0x)");
+        Console.WriteLine($"[bench] rescoring {customers:N0} customers / {transactions:N0} transactions: scoring run {ours:N2} s (API request to completed run) vs one SQL statement on the raw rows {baseline:N2} s = {ours / baseline:N2}x (goal <= 1.0x); vs the statement with work_mem 256MB {tunedBaseline:N2} s = {ours / tunedBaseline:N2}x");
 
         stopwatch.Restart();
         var fit = await http.PostAsJsonAsync("/v1/models/fits", new { calibrationEnd = "2024-12-31", timeUnit = "week" });
@@ -126,9 +130,15 @@ internal sealed class SegmentationBenchmark(BenchSettings settings)
         Console.WriteLine($"[bench] scoring run with the model (adds P(alive), expected purchases, CLV): {withModel:N2} s");
     }
 
-    private async Task<double> TimeBaselineAsync()
+    private async Task<double> TimeBaselineAsync(string? workMem)
     {
         await using var connection = await OpenAsync();
+        if (workMem is not null)
+        {
+            await using var set = new NpgsqlCommand($"SET work_mem = '{workMem}'", connection);
+            await set.ExecuteNonQueryAsync();
+        }
+
         var stopwatch = Stopwatch.StartNew();
         await using var command = new NpgsqlCommand(BaselineSql, connection) { CommandTimeout = 0 };
         await command.ExecuteNonQueryAsync();

@@ -37,62 +37,64 @@ public sealed partial class ScoringRunner(NpgsqlDataSource dataSource, TimeProvi
         GROUP BY customer_id
         """;
 
-    // {0} is one of the two constants above, never user input. RFM: 1 + floor(5 × percent_rank) among buyers, so ties
-    // share the lowest quintile their group reaches and the result does not depend on row order. Tiers: cume_dist by
-    // value, highest first; a tie group that straddles a boundary falls entirely into the lower tier.
+    // {0} is one of the two constants above, never user input. Steps, all in the run's transaction:
+    // 1. ranks on a narrow projection of the buyers (sorting four narrow columns in memory is what makes a full
+    //    rescoring cheap). RFM: 1 + floor(5 × percent_rank), so ties share the lowest quintile their group reaches and
+    //    the result does not depend on row order. Tiers: cume_dist by value, highest first; a tie group that straddles
+    //    a boundary falls entirely into the lower tier.
+    // 2. the scores table is emptied and refilled without its primary key, which is then rebuilt in one sort
+    //    (cheaper than maintaining the index row by row; the table is locked by TRUNCATE until commit anyway).
     private const string ScoreSqlTemplate = """
+        SET LOCAL work_mem = '256MB';
+        SET LOCAL maintenance_work_mem = '256MB';
+        CREATE TEMP TABLE run_purchases ON COMMIT DROP AS
+        SELECT u.customer_id, u.orders_count, u.net_revenue, u.last_purchase_at, u.first_purchase_at,
+               u.discounted_orders_count::float8 / nullif(u.orders_count, 0) AS discounted_share,
+               u.net_revenue - u.cost_total - (u.net_revenue - u.costed_net_revenue) * (1 - @DefaultMarginRate) AS margin
+        FROM ({0}) u
+        WHERE EXISTS (SELECT 1 FROM customer_profiles p WHERE p.customer_id = u.customer_id); -- ranked among profiled customers
+        -- Model CLV = discounted expected revenue (from the model) × the customer's own margin rate.
+        CREATE TEMP TABLE run_values ON COMMIT DROP AS
+        SELECT u.customer_id, u.orders_count, u.net_revenue, u.last_purchase_at,
+               m.clv * CASE WHEN u.net_revenue > 0 THEN greatest(u.margin / u.net_revenue, 0)::float8 ELSE @DefaultMarginRate::float8 END AS clv,
+               CASE @ValueMeasure WHEN 'net_revenue' THEN u.net_revenue WHEN 'margin' THEN u.margin
+                    ELSE (m.clv * CASE WHEN u.net_revenue > 0 THEN greatest(u.margin / u.net_revenue, 0)::float8 ELSE @DefaultMarginRate::float8 END)::numeric END AS value
+        FROM run_purchases u LEFT JOIN run_model_scores m USING (customer_id);
+        CREATE TEMP TABLE run_ranks ON COMMIT DROP AS
+        SELECT customer_id, clv, value,
+               CASE WHEN orders_count > 0 THEN least(5, 1 + floor(5 * percent_rank() OVER (PARTITION BY orders_count > 0 ORDER BY last_purchase_at))) END AS r,
+               CASE WHEN orders_count > 0 THEN least(5, 1 + floor(5 * percent_rank() OVER (PARTITION BY orders_count > 0 ORDER BY orders_count))) END AS f,
+               CASE WHEN orders_count > 0 THEN least(5, 1 + floor(5 * percent_rank() OVER (PARTITION BY orders_count > 0 ORDER BY net_revenue))) END AS m,
+               CASE WHEN value IS NOT NULL THEN cume_dist() OVER (PARTITION BY value IS NULL ORDER BY value DESC) END AS value_rank
+        FROM run_values;
+        ALTER TABLE customer_scores DROP CONSTRAINT customer_scores_pkey;
         TRUNCATE customer_scores;
         INSERT INTO customer_scores (customer_id, run_id, as_of, recency_score, frequency_score, monetary_score, rfm_cell, value,
             value_tier, discounted_share, deal_seeker, p_alive, expected_purchases, expected_spend, clv, clv_economics, churn_risk)
-        WITH base AS (
-            SELECT p.customer_id, u.orders_count, u.net_revenue, u.last_purchase_at, u.first_purchase_at,
-                   u.discounted_orders_count::float8 / nullif(u.orders_count, 0) AS discounted_share,
-                   u.net_revenue - u.cost_total - (u.net_revenue - u.costed_net_revenue) * (1 - @DefaultMarginRate) AS margin,
-                   m.p_alive, m.expected_purchases, m.expected_spend, m.clv AS clv_revenue
-            FROM customer_profiles p
-            LEFT JOIN ({0}) u USING (customer_id)
-            LEFT JOIN run_model_scores m USING (customer_id)
-        ),
-        -- Model CLV = discounted expected revenue (from the model) × the customer's own margin rate.
-        margins AS (
-            SELECT b.*, b.clv_revenue * CASE WHEN b.net_revenue > 0 THEN greatest(b.margin / b.net_revenue, 0)::float8
-                                             ELSE @DefaultMarginRate::float8 END AS clv
-            FROM base b
-        ),
-        valued AS (
-            SELECT b.*,
-                   CASE @ValueMeasure WHEN 'net_revenue' THEN b.net_revenue WHEN 'margin' THEN b.margin ELSE b.clv::numeric END AS value,
-                   coalesce(b.orders_count, 0) > 0 AS buyer
-            FROM margins b
-        ),
-        ranked AS (
-            SELECT v.*,
-                   CASE WHEN buyer THEN least(5, 1 + floor(5 * percent_rank() OVER (PARTITION BY buyer ORDER BY last_purchase_at))) END AS r,
-                   CASE WHEN buyer THEN least(5, 1 + floor(5 * percent_rank() OVER (PARTITION BY buyer ORDER BY orders_count))) END AS f,
-                   CASE WHEN buyer THEN least(5, 1 + floor(5 * percent_rank() OVER (PARTITION BY buyer ORDER BY net_revenue))) END AS m,
-                   CASE WHEN value IS NOT NULL THEN cume_dist() OVER (PARTITION BY value IS NULL ORDER BY value DESC) END AS value_rank
-            FROM valued v
-        )
-        SELECT customer_id, @RunId, @AsOf, r, f, m, r::text || f::text || m::text, value,
-               CASE WHEN value_rank IS NULL THEN NULL
-                    WHEN value_rank <= @TopTierShare THEN 'top'
-                    WHEN value_rank <= @TopTierShare + @MiddleTierShare THEN 'middle'
+        SELECT p.customer_id, @RunId, @AsOf, k.r, k.f, k.m, k.r::text || k.f::text || k.m::text, k.value,
+               CASE WHEN k.value_rank IS NULL THEN NULL
+                    WHEN k.value_rank <= @TopTierShare THEN 'top'
+                    WHEN k.value_rank <= @TopTierShare + @MiddleTierShare THEN 'middle'
                     ELSE 'bottom' END,
-               discounted_share,
-               coalesce(orders_count >= @DealSeekerMinOrders AND discounted_share >= @DealSeekerMinDiscountedShare, false),
-               p_alive, expected_purchases, expected_spend, clv,
-               CASE WHEN buyer THEN
-                   (coalesce(@OrdersPerYear, orders_count / greatest(extract(epoch FROM @AsOf - first_purchase_at) / 31557600.0, 1))
-                    * coalesce(@AverageOrderSize, net_revenue / orders_count)
+               u.discounted_share,
+               coalesce(u.orders_count >= @DealSeekerMinOrders AND u.discounted_share >= @DealSeekerMinDiscountedShare, false),
+               ms.p_alive, ms.expected_purchases, ms.expected_spend, k.clv,
+               CASE WHEN u.orders_count > 0 THEN
+                   (coalesce(@OrdersPerYear, u.orders_count / greatest(extract(epoch FROM @AsOf - u.first_purchase_at) / 31557600.0, 1))
+                    * coalesce(@AverageOrderSize, u.net_revenue / u.orders_count)
                     * (1 + @ReferralRate)
-                    * (1 - coalesce(@ProductCostRate, CASE WHEN net_revenue > 0 THEN 1 - margin / net_revenue ELSE 1 - @DefaultMarginRate END))
+                    * (1 - coalesce(@ProductCostRate, CASE WHEN u.net_revenue > 0 THEN 1 - u.margin / u.net_revenue ELSE 1 - @DefaultMarginRate END))
                     - @MarketingCostPerYear) * @YearFactor
                END,
-               CASE WHEN p_alive IS NULL THEN NULL
-                    WHEN p_alive < @HighChurnRiskBelow THEN 'high'
-                    WHEN p_alive < @MediumChurnRiskBelow THEN 'medium'
+               CASE WHEN ms.p_alive IS NULL THEN NULL
+                    WHEN ms.p_alive < @HighChurnRiskBelow THEN 'high'
+                    WHEN ms.p_alive < @MediumChurnRiskBelow THEN 'medium'
                     ELSE 'low' END
-        FROM ranked
+        FROM customer_profiles p
+        LEFT JOIN run_purchases u USING (customer_id)
+        LEFT JOIN run_ranks k USING (customer_id)
+        LEFT JOIN run_model_scores ms USING (customer_id);
+        ALTER TABLE customer_scores ADD CONSTRAINT customer_scores_pkey PRIMARY KEY (customer_id);
         """;
 
     private static readonly string ScoreCurrentSql = ScoreSqlTemplate.Replace("{0}", CurrentPurchasesSql, StringComparison.Ordinal);
