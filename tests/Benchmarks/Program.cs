@@ -3,6 +3,7 @@ using Benchmarks;
 
 // Usage: Benchmarks ingest [--rows N] [--customers N] [--skip-single] [--seconds N]
 //        Benchmarks segmentation [--customers N] [--transactions N]
+//        Benchmarks freshness [--rate N] [--seconds N]
 // Reads the server settings from the environment (./deploy/platform bench exports them).
 var settings = BenchSettings.FromEnvironment();
 var command = args.FirstOrDefault() ?? "help";
@@ -20,11 +21,14 @@ switch (command)
         }
 
         break;
+    case "freshness":
+        await new FreshnessBenchmark(settings).RunAsync(Option("--rate", 5_000), Option("--seconds", 30));
+        break;
     case "segmentation":
         await new SegmentationBenchmark(settings).RunAsync(Option("--customers", 1_000_000), Option("--transactions", 5_000_000));
         break;
     default:
-        Console.WriteLine("usage: Benchmarks ingest [--rows N] [--customers N] [--seconds N] [--skip-single] | segmentation [--customers N] [--transactions N]");
+        Console.WriteLine("usage: Benchmarks ingest [--rows N] [--customers N] [--seconds N] [--skip-single] | segmentation [--customers N] [--transactions N] | freshness [--rate N] [--seconds N]");
         return 2;
 }
 

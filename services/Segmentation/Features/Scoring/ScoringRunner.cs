@@ -20,21 +20,26 @@ public sealed partial class ScoringRunner(NpgsqlDataSource dataSource, TimeProvi
 
     // Purchases as they are now: the running aggregates, one row per customer (the fast path).
     private const string CurrentPurchasesSql = """
-        SELECT customer_id, orders_count, net_revenue, cost_total, costed_net_revenue, discounted_orders_count,
-               first_purchase_at, last_purchase_at
+        SELECT customer_id, orders_count, net_revenue, first_purchase_at, last_purchase_at,
+               discounted_orders_count::float8 / nullif(orders_count, 0) AS discounted_share,
+               net_revenue - cost_total - (net_revenue - costed_net_revenue) * (1 - @DefaultMarginRate) AS margin
         FROM customer_purchases
         """;
 
     // Purchases as of a past date: summed from the daily rows up to that UTC day (purchase times at day precision).
     private const string PurchasesAsOfSql = """
-        SELECT customer_id,
-               coalesce(sum(orders_count) FILTER (WHERE NOT is_return), 0)::int AS orders_count,
-               sum(net_revenue) AS net_revenue, sum(cost_total) AS cost_total, sum(costed_net_revenue) AS costed_net_revenue,
-               coalesce(sum(discounted_orders_count) FILTER (WHERE NOT is_return), 0)::int AS discounted_orders_count,
-               (min(day) FILTER (WHERE NOT is_return))::timestamp AT TIME ZONE 'UTC' AS first_purchase_at,
-               (max(day) FILTER (WHERE NOT is_return))::timestamp AT TIME ZONE 'UTC' AS last_purchase_at
-        FROM customer_daily_purchases WHERE day <= @AsOfDay
-        GROUP BY customer_id
+        SELECT customer_id, orders_count, net_revenue, first_purchase_at, last_purchase_at,
+               discounted_orders_count::float8 / nullif(orders_count, 0) AS discounted_share,
+               net_revenue - cost_total - (net_revenue - costed_net_revenue) * (1 - @DefaultMarginRate) AS margin
+        FROM (
+            SELECT customer_id,
+                   coalesce(sum(orders_count) FILTER (WHERE NOT is_return), 0)::int AS orders_count,
+                   sum(net_revenue) AS net_revenue, sum(cost_total) AS cost_total, sum(costed_net_revenue) AS costed_net_revenue,
+                   coalesce(sum(discounted_orders_count) FILTER (WHERE NOT is_return), 0)::int AS discounted_orders_count,
+                   (min(day) FILTER (WHERE NOT is_return))::timestamp AT TIME ZONE 'UTC' AS first_purchase_at,
+                   (max(day) FILTER (WHERE NOT is_return))::timestamp AT TIME ZONE 'UTC' AS last_purchase_at
+            FROM customer_daily_purchases WHERE day <= @AsOfDay
+            GROUP BY customer_id) d
         """;
 
     // {0} is one of the two constants above, never user input. Steps, all in the run's transaction:
@@ -47,26 +52,23 @@ public sealed partial class ScoringRunner(NpgsqlDataSource dataSource, TimeProvi
     private const string ScoreSqlTemplate = """
         SET LOCAL work_mem = '256MB';
         SET LOCAL maintenance_work_mem = '256MB';
-        CREATE TEMP TABLE run_purchases ON COMMIT DROP AS
-        SELECT u.customer_id, u.orders_count, u.net_revenue, u.last_purchase_at, u.first_purchase_at,
-               u.discounted_orders_count::float8 / nullif(u.orders_count, 0) AS discounted_share,
-               u.net_revenue - u.cost_total - (u.net_revenue - u.costed_net_revenue) * (1 - @DefaultMarginRate) AS margin
-        FROM ({0}) u
-        WHERE EXISTS (SELECT 1 FROM customer_profiles p WHERE p.customer_id = u.customer_id); -- ranked among profiled customers
         -- Model CLV = discounted expected revenue (from the model) × the customer's own margin rate.
-        CREATE TEMP TABLE run_values ON COMMIT DROP AS
-        SELECT u.customer_id, u.orders_count, u.net_revenue, u.last_purchase_at,
-               m.clv * CASE WHEN u.net_revenue > 0 THEN greatest(u.margin / u.net_revenue, 0)::float8 ELSE @DefaultMarginRate::float8 END AS clv,
-               CASE @ValueMeasure WHEN 'net_revenue' THEN u.net_revenue WHEN 'margin' THEN u.margin
-                    ELSE (m.clv * CASE WHEN u.net_revenue > 0 THEN greatest(u.margin / u.net_revenue, 0)::float8 ELSE @DefaultMarginRate::float8 END)::numeric END AS value
-        FROM run_purchases u LEFT JOIN run_model_scores m USING (customer_id);
         CREATE TEMP TABLE run_ranks ON COMMIT DROP AS
+        WITH v AS (
+            SELECT u.customer_id, u.orders_count, u.net_revenue, u.last_purchase_at, u.margin,
+                   m.clv * CASE WHEN u.net_revenue > 0 THEN greatest(u.margin / u.net_revenue, 0)::float8 ELSE @DefaultMarginRate::float8 END AS clv
+            FROM ({0}) u LEFT JOIN run_model_scores m USING (customer_id)
+            WHERE EXISTS (SELECT 1 FROM customer_profiles p WHERE p.customer_id = u.customer_id) -- ranked among profiled customers
+        ),
+        valued AS (
+            SELECT v.*, CASE @ValueMeasure WHEN 'net_revenue' THEN net_revenue WHEN 'margin' THEN margin ELSE clv::numeric END AS value FROM v
+        )
         SELECT customer_id, clv, value,
                CASE WHEN orders_count > 0 THEN least(5, 1 + floor(5 * percent_rank() OVER (PARTITION BY orders_count > 0 ORDER BY last_purchase_at))) END AS r,
                CASE WHEN orders_count > 0 THEN least(5, 1 + floor(5 * percent_rank() OVER (PARTITION BY orders_count > 0 ORDER BY orders_count))) END AS f,
                CASE WHEN orders_count > 0 THEN least(5, 1 + floor(5 * percent_rank() OVER (PARTITION BY orders_count > 0 ORDER BY net_revenue))) END AS m,
                CASE WHEN value IS NOT NULL THEN cume_dist() OVER (PARTITION BY value IS NULL ORDER BY value DESC) END AS value_rank
-        FROM run_values;
+        FROM valued;
         ALTER TABLE customer_scores DROP CONSTRAINT customer_scores_pkey;
         TRUNCATE customer_scores;
         INSERT INTO customer_scores (customer_id, run_id, as_of, recency_score, frequency_score, monetary_score, rfm_cell, value,
@@ -91,7 +93,7 @@ public sealed partial class ScoringRunner(NpgsqlDataSource dataSource, TimeProvi
                     WHEN ms.p_alive < @MediumChurnRiskBelow THEN 'medium'
                     ELSE 'low' END
         FROM customer_profiles p
-        LEFT JOIN run_purchases u USING (customer_id)
+        LEFT JOIN ({0}) u USING (customer_id)
         LEFT JOIN run_ranks k USING (customer_id)
         LEFT JOIN run_model_scores ms USING (customer_id);
         ALTER TABLE customer_scores ADD CONSTRAINT customer_scores_pkey PRIMARY KEY (customer_id);
