@@ -42,70 +42,30 @@ public sealed partial class ScoringRunner(NpgsqlDataSource dataSource, TimeProvi
             GROUP BY customer_id) d
         """;
 
-    // {0} is one of the two constants above, never user input. Steps, all in the run's transaction:
-    // 1. ranks on a narrow projection of the buyers (sorting four narrow columns in memory is what makes a full
-    //    rescoring cheap). RFM: 1 + floor(5 × percent_rank), so ties share the lowest quintile their group reaches and
-    //    the result does not depend on row order. Tiers: cume_dist by value, highest first; a tie group that straddles
-    //    a boundary falls entirely into the lower tier.
-    // 2. the scores table is emptied and refilled without its primary key, which is then rebuilt in one sort
-    //    (cheaper than maintaining the index row by row; the table is locked by TRUNCATE until commit anyway).
-    private const string ScoreSqlTemplate = """
-        SET LOCAL work_mem = '256MB';
+    // {0} is one of the two constants above, never user input.
+    private const string FactsSqlTemplate = """
+        SELECT p.customer_id, u.orders_count, u.net_revenue, u.margin, u.discounted_share, u.first_purchase_at, u.last_purchase_at
+        FROM customer_profiles p LEFT JOIN ({0}) u USING (customer_id)
+        """;
+
+    private static readonly string CurrentFactsSql = FactsSqlTemplate.Replace("{0}", CurrentPurchasesSql, StringComparison.Ordinal);
+    private static readonly string AsOfFactsSql = FactsSqlTemplate.Replace("{0}", PurchasesAsOfSql, StringComparison.Ordinal);
+
+    // The table is emptied and refilled by binary COPY without its primary key, which is then rebuilt in one sort
+    // (cheaper than maintaining the index row by row; TRUNCATE locks the table until commit anyway, so readers see
+    // the previous scores until then).
+    private const string ClearSql = """
         SET LOCAL maintenance_work_mem = '256MB';
-        -- Model CLV = discounted expected revenue (from the model) × the customer's own margin rate.
-        CREATE TEMP TABLE run_ranks ON COMMIT DROP AS
-        WITH v AS (
-            SELECT u.customer_id, u.orders_count, u.net_revenue, u.last_purchase_at, u.margin,
-                   m.clv * CASE WHEN u.net_revenue > 0 THEN greatest(u.margin / u.net_revenue, 0)::float8 ELSE @DefaultMarginRate::float8 END AS clv
-            FROM ({0}) u LEFT JOIN run_model_scores m USING (customer_id)
-            WHERE EXISTS (SELECT 1 FROM customer_profiles p WHERE p.customer_id = u.customer_id) -- ranked among profiled customers
-        ),
-        valued AS (
-            SELECT v.*, CASE @ValueMeasure WHEN 'net_revenue' THEN net_revenue WHEN 'margin' THEN margin ELSE clv::numeric END AS value FROM v
-        )
-        SELECT customer_id, clv, value,
-               CASE WHEN orders_count > 0 THEN least(5, 1 + floor(5 * percent_rank() OVER (PARTITION BY orders_count > 0 ORDER BY last_purchase_at))) END AS r,
-               CASE WHEN orders_count > 0 THEN least(5, 1 + floor(5 * percent_rank() OVER (PARTITION BY orders_count > 0 ORDER BY orders_count))) END AS f,
-               CASE WHEN orders_count > 0 THEN least(5, 1 + floor(5 * percent_rank() OVER (PARTITION BY orders_count > 0 ORDER BY net_revenue))) END AS m,
-               CASE WHEN value IS NOT NULL THEN cume_dist() OVER (PARTITION BY value IS NULL ORDER BY value DESC) END AS value_rank
-        FROM valued;
         ALTER TABLE customer_scores DROP CONSTRAINT customer_scores_pkey;
         TRUNCATE customer_scores;
-        INSERT INTO customer_scores (customer_id, run_id, as_of, recency_score, frequency_score, monetary_score, rfm_cell, value,
-            value_tier, discounted_share, deal_seeker, p_alive, expected_purchases, expected_spend, clv, clv_economics, churn_risk)
-        SELECT p.customer_id, @RunId, @AsOf, k.r, k.f, k.m, k.r::text || k.f::text || k.m::text, k.value,
-               CASE WHEN k.value_rank IS NULL THEN NULL
-                    WHEN k.value_rank <= @TopTierShare THEN 'top'
-                    WHEN k.value_rank <= @TopTierShare + @MiddleTierShare THEN 'middle'
-                    ELSE 'bottom' END,
-               u.discounted_share,
-               coalesce(u.orders_count >= @DealSeekerMinOrders AND u.discounted_share >= @DealSeekerMinDiscountedShare, false),
-               ms.p_alive, ms.expected_purchases, ms.expected_spend, k.clv,
-               CASE WHEN u.orders_count > 0 THEN
-                   (coalesce(@OrdersPerYear, u.orders_count / greatest(extract(epoch FROM @AsOf - u.first_purchase_at) / 31557600.0, 1))
-                    * coalesce(@AverageOrderSize, u.net_revenue / u.orders_count)
-                    * (1 + @ReferralRate)
-                    * (1 - coalesce(@ProductCostRate, CASE WHEN u.net_revenue > 0 THEN 1 - u.margin / u.net_revenue ELSE 1 - @DefaultMarginRate END))
-                    - @MarketingCostPerYear) * @YearFactor
-               END,
-               CASE WHEN ms.p_alive IS NULL THEN NULL
-                    WHEN ms.p_alive < @HighChurnRiskBelow THEN 'high'
-                    WHEN ms.p_alive < @MediumChurnRiskBelow THEN 'medium'
-                    ELSE 'low' END
-        FROM customer_profiles p
-        LEFT JOIN ({0}) u USING (customer_id)
-        LEFT JOIN run_ranks k USING (customer_id)
-        LEFT JOIN run_model_scores ms USING (customer_id);
-        ALTER TABLE customer_scores ADD CONSTRAINT customer_scores_pkey PRIMARY KEY (customer_id);
         """;
 
-    private static readonly string ScoreCurrentSql = ScoreSqlTemplate.Replace("{0}", CurrentPurchasesSql, StringComparison.Ordinal);
-    private static readonly string ScoreAsOfSql = ScoreSqlTemplate.Replace("{0}", PurchasesAsOfSql, StringComparison.Ordinal);
-
-    private const string ModelScoresTableSql = """
-        CREATE TEMP TABLE run_model_scores (customer_id uuid PRIMARY KEY, p_alive float8, expected_purchases float8,
-            expected_spend float8, clv float8) ON COMMIT DROP
+    private const string CopySql = """
+        COPY customer_scores (customer_id, run_id, as_of, recency_score, frequency_score, monetary_score, rfm_cell, value, value_tier,
+            discounted_share, deal_seeker, p_alive, expected_purchases, expected_spend, clv, clv_economics, churn_risk) FROM STDIN (FORMAT BINARY)
         """;
+
+    private const string RestoreKeySql = "ALTER TABLE customer_scores ADD CONSTRAINT customer_scores_pkey PRIMARY KEY (customer_id)";
 
     private const string ClaimSql = """
         UPDATE score_runs SET status = 'running', started_at = @Now WHERE id = @RunId AND status IN ('queued', 'running')
@@ -152,62 +112,99 @@ public sealed partial class ScoringRunner(NpgsqlDataSource dataSource, TimeProvi
 
         var settings = JsonSerializer.Deserialize<ScoringSettings>(run.Settings, ScoringJson.Options)
             ?? throw new InvalidOperationException("run has no settings");
-        await connection.ExecuteAsync(new CommandDefinition(ModelScoresTableSql, transaction: tx, cancellationToken: ct));
-        if (run.ModelFitId is { } fitId)
+        var model = run.ModelFitId is { } fitId ? await ModelScoresAsync(connection, tx, fitId, run.AsOf, settings, ct) : null;
+        var facts = await ReadFactsAsync(connection, tx, run, settings, model, ct);
+        var scores = ScoreCalculator.Score(facts, settings, run.AsOf);
+
+        await connection.ExecuteAsync(new CommandDefinition(ClearSql, transaction: tx, cancellationToken: ct));
+        await using (var copy = await connection.BeginBinaryImportAsync(CopySql, ct))
         {
-            await WriteModelScoresAsync(connection, tx, fitId, run.AsOf, settings, ct);
+            foreach (var score in scores)
+            {
+                await WriteAsync(copy, runId, run.AsOf, score, ct);
+            }
+
+            await copy.CompleteAsync(ct);
         }
 
-        var sql = run.AsOfGiven ? ScoreAsOfSql : ScoreCurrentSql;
-        var e = settings.Economics;
-        var parameters = new DynamicParameters(new
-        {
-            RunId = runId,
-            run.AsOf,
-            AsOfDay = DateOnly.FromDateTime(run.AsOf.UtcDateTime),
-            settings.ValueMeasure,
-            settings.TopTierShare,
-            settings.MiddleTierShare,
-            settings.DealSeekerMinOrders,
-            settings.DealSeekerMinDiscountedShare,
-            settings.HighChurnRiskBelow,
-            settings.MediumChurnRiskBelow,
-            DefaultMarginRate = (decimal)settings.DefaultMarginRate,
-            e.ReferralRate,
-            e.MarketingCostPerYear,
-            YearFactor = EconomicsClv.YearFactor(e, settings.AnnualDiscountRate),
-        });
-        parameters.Add("OrdersPerYear", e.OrdersPerYear, System.Data.DbType.Double);
-        parameters.Add("AverageOrderSize", e.AverageOrderSize, System.Data.DbType.Double);
-        parameters.Add("ProductCostRate", e.ProductCostRate, System.Data.DbType.Double);
-        await connection.ExecuteAsync(new CommandDefinition(sql, parameters, tx, commandTimeout: 0, cancellationToken: ct));
-        var scored = await connection.ExecuteScalarAsync<int>(new CommandDefinition("SELECT count(*)::int FROM customer_scores", transaction: tx, cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition(RestoreKeySql, transaction: tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
-        return scored;
+        return scores.Length;
     }
 
-    private static async Task WriteModelScoresAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid fitId, DateTimeOffset asOf, ScoringSettings settings, CancellationToken ct)
+    private static async Task<List<CustomerFacts>> ReadFactsAsync(
+        NpgsqlConnection connection, NpgsqlTransaction tx, ClaimedRun run, ScoringSettings settings, Dictionary<Guid, ModelScore>? model, CancellationToken ct)
+    {
+        var facts = new List<CustomerFacts>();
+        await using var command = new NpgsqlCommand(run.AsOfGiven ? AsOfFactsSql : CurrentFactsSql, connection, tx);
+        command.Parameters.AddWithValue("DefaultMarginRate", (decimal)settings.DefaultMarginRate);
+        command.Parameters.AddWithValue("AsOfDay", DateOnly.FromDateTime(run.AsOf.UtcDateTime));
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var id = reader.GetGuid(0);
+            ModelScore? m = model is not null && model.TryGetValue(id, out var found) ? found : null;
+            facts.Add(new CustomerFacts(
+                id,
+                reader.IsDBNull(1) ? 0 : reader.GetInt32(1),
+                reader.IsDBNull(2) ? null : reader.GetDecimal(2),
+                reader.IsDBNull(3) ? null : reader.GetDecimal(3),
+                reader.IsDBNull(4) ? null : reader.GetDouble(4),
+                reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5),
+                reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6),
+                m?.ProbabilityAlive,
+                m?.ExpectedPurchases,
+                m?.ExpectedSpend,
+                m?.ClvRevenue));
+        }
+
+        return facts;
+    }
+
+    private static async Task<Dictionary<Guid, ModelScore>> ModelScoresAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid fitId, DateTimeOffset asOf, ScoringSettings settings, CancellationToken ct)
     {
         var fit = await connection.QuerySingleAsync<StoredFitRow>(new CommandDefinition(FitSql, new { Id = fitId }, tx, cancellationToken: ct));
         var model = StoredModel.From(fit.TimeUnit, fit.BgNbd, fit.GammaGamma);
         var histories = await PurchaseHistories.ReadAsync(connection, tx, DateOnly.FromDateTime(asOf.UtcDateTime), fit.TimeUnit, ct);
         var scores = new ModelScore[histories.Count];
         Parallel.For(0, histories.Count, i => scores[i] = model.Score(histories[i].History, settings));
-
-        await using var copy = await connection.BeginBinaryImportAsync(
-            "COPY run_model_scores (customer_id, p_alive, expected_purchases, expected_spend, clv) FROM STDIN (FORMAT BINARY)", ct);
+        var byCustomer = new Dictionary<Guid, ModelScore>(histories.Count);
         for (var i = 0; i < histories.Count; i++)
         {
-            await copy.StartRowAsync(ct);
-            await copy.WriteAsync(histories[i].CustomerId, NpgsqlDbType.Uuid, ct);
-            await copy.WriteAsync(scores[i].ProbabilityAlive, NpgsqlDbType.Double, ct);
-            await copy.WriteAsync(scores[i].ExpectedPurchases, NpgsqlDbType.Double, ct);
-            await WriteNullableAsync(copy, scores[i].ExpectedSpend, ct);
-            await WriteNullableAsync(copy, scores[i].ClvRevenue, ct);
+            byCustomer[histories[i].CustomerId] = scores[i];
         }
 
-        await copy.CompleteAsync(ct);
+        return byCustomer;
     }
+
+    private static async Task WriteAsync(NpgsqlBinaryImporter copy, Guid runId, DateTimeOffset asOf, CustomerScore s, CancellationToken ct)
+    {
+        await copy.StartRowAsync(ct);
+        await copy.WriteAsync(s.CustomerId, NpgsqlDbType.Uuid, ct);
+        await copy.WriteAsync(runId, NpgsqlDbType.Uuid, ct);
+        await copy.WriteAsync(asOf, NpgsqlDbType.TimestampTz, ct);
+        await WriteValueAsync(copy, s.RecencyScore, NpgsqlDbType.Smallint, ct);
+        await WriteValueAsync(copy, s.FrequencyScore, NpgsqlDbType.Smallint, ct);
+        await WriteValueAsync(copy, s.MonetaryScore, NpgsqlDbType.Smallint, ct);
+        await WriteTextAsync(copy, s.RfmCell, ct);
+        await WriteValueAsync(copy, s.Value, NpgsqlDbType.Numeric, ct);
+        await WriteTextAsync(copy, s.ValueTier, ct);
+        await WriteNullableAsync(copy, s.DiscountedShare, ct);
+        await copy.WriteAsync(s.DealSeeker, NpgsqlDbType.Boolean, ct);
+        await WriteNullableAsync(copy, s.ProbabilityAlive, ct);
+        await WriteNullableAsync(copy, s.ExpectedPurchases, ct);
+        await WriteNullableAsync(copy, s.ExpectedSpend, ct);
+        await WriteNullableAsync(copy, s.Clv, ct);
+        await WriteNullableAsync(copy, s.ClvEconomics, ct);
+        await WriteTextAsync(copy, s.ChurnRisk, ct);
+    }
+
+    private static Task WriteTextAsync(NpgsqlBinaryImporter copy, string? value, CancellationToken ct) =>
+        value is null ? copy.WriteNullAsync(ct) : copy.WriteAsync(value, NpgsqlDbType.Text, ct);
+
+    private static Task WriteValueAsync<T>(NpgsqlBinaryImporter copy, T? value, NpgsqlDbType type, CancellationToken ct)
+        where T : struct =>
+        value is { } v ? copy.WriteAsync(v, type, ct) : copy.WriteNullAsync(ct);
 
     private static Task WriteNullableAsync(NpgsqlBinaryImporter copy, double? value, CancellationToken ct) =>
         value is { } v && double.IsFinite(v) ? copy.WriteAsync(v, NpgsqlDbType.Double, ct) : copy.WriteNullAsync(ct);
