@@ -24,7 +24,7 @@ internal sealed class FreshnessBenchmark(BenchSettings settings)
         var batches = Math.Max(1, rate * seconds / BatchSize);
         var interval = TimeSpan.FromSeconds((double)BatchSize / rate);
         // A run of its own purchase days (far in the past, different for every run) so earlier runs never count.
-        var firstDay = new DateOnly(1000, 1, 1).AddDays((int)(DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 60 % 20_000) * 150);
+        var firstDay = new DateOnly(1000, 1, 1).AddDays((int)(DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 60 % 2_000) * 150);
         using var http = new HttpClient { BaseAddress = new Uri(settings.IngestionUrl), Timeout = TimeSpan.FromMinutes(2) };
 
         // The customers first (one batch request), so transactions measure transactions only.
@@ -79,7 +79,10 @@ internal sealed class FreshnessBenchmark(BenchSettings settings)
 
     private async Task PollAsync(DateOnly firstDay, int batches, ConcurrentDictionary<int, long> seenAt, Stopwatch clock, CancellationToken ct)
     {
-        await using var connection = new NpgsqlConnection(settings.AdminConnectionString("segmentation"));
+        // Segmentation's own role: the admin role may not connect to a service's database.
+        var password = Environment.GetEnvironmentVariable("SEGMENTATION_DB_PASSWORD")
+            ?? throw new InvalidOperationException("SEGMENTATION_DB_PASSWORD is not set: run through ./deploy/platform bench");
+        await using var connection = new NpgsqlConnection($"Host={settings.PgHost};Port={settings.PgPort};Database=segmentation;Username=segmentation;Password={password}");
         await connection.OpenAsync(ct);
         var deadline = TimeSpan.FromSeconds(120) + clock.Elapsed;
         while (seenAt.Count < batches && clock.Elapsed < deadline + TimeSpan.FromSeconds(batches))
