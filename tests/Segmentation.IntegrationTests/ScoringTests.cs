@@ -95,6 +95,7 @@ public sealed class ScoringTests : IAsyncLifetime
         Assert.Equal(400m, await _host.ScalarAsync<decimal>("SELECT value FROM customer_scores WHERE customer_id = @id", ("id", id)));
         var profile = await _host.Client.GetFromJsonAsync<JsonElement>($"/v1/profiles/{id}");
         Assert.Equal(4, profile.GetProperty("purchases").GetProperty("ordersCount").GetInt32());
+        Assert.Equal(120m, profile.GetProperty("purchases").GetProperty("margin").GetDecimal()); // no known costs: 30 % default
         Assert.Equal("bottom", profile.GetProperty("scores").GetProperty("valueTier").GetString()); // alone: cume_dist 1
         Assert.True(profile.GetProperty("scores").GetProperty("clvEconomics").GetDouble() > 0);
     }

@@ -28,12 +28,17 @@ public sealed class SegmentationTestHost : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    public static async Task<SegmentationTestHost> StartAsync(string purpose)
+    public static async Task<SegmentationTestHost> StartAsync(string purpose, IReadOnlyDictionary<string, string?>? extra = null)
     {
         var database = await TestDatabase.CreateAsync(purpose);
         var vhost = await TestVirtualHost.CreateAsync(purpose);
         var settings = ServiceSettings.For(database, vhost);
         settings["Scoring:Schedule:Enabled"] = "false";
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
         var host = new SegmentationTestHost(database, vhost, new ServiceApp<Program>(settings));
         await Eventually.TrueAsync(async () => (await host.Client.GetAsync("/health/live")).IsSuccessStatusCode, "segmentation up");
         return host;

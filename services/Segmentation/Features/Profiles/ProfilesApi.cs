@@ -1,5 +1,6 @@
 using Dapper;
 using Npgsql;
+using Segmentation.Features.Scoring;
 
 namespace Segmentation.Features.Profiles;
 
@@ -17,6 +18,7 @@ public static class ProfilesApi
         SELECT orders_count AS OrdersCount, returns_count AS ReturnsCount, purchase_days AS PurchaseDays, gross_revenue AS GrossRevenue,
                net_revenue AS NetRevenue, discount_total AS DiscountTotal, cost_total AS CostTotal,
                discounted_orders_count AS DiscountedOrdersCount, round(net_revenue / nullif(orders_count, 0), 2) AS AverageOrderValue,
+               round(net_revenue - cost_total - (net_revenue - costed_net_revenue) * (1 - @marginRate), 2) AS Margin,
                first_purchase_at AS FirstPurchaseAt, last_purchase_at AS LastPurchaseAt,
                (@now AT TIME ZONE 'UTC')::date - (first_purchase_at AT TIME ZONE 'UTC')::date AS TenureDays
         FROM customer_purchases WHERE customer_id = @customerId
@@ -41,7 +43,7 @@ public static class ProfilesApi
         return app;
     }
 
-    private static async Task<IResult> GetAsync(Guid customerId, NpgsqlDataSource db, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> GetAsync(Guid customerId, NpgsqlDataSource db, ScoringRequests scoring, TimeProvider time, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         var profile = await connection.QuerySingleOrDefaultAsync<ProfileResponse>(new CommandDefinition(SelectSql, new { customerId }, cancellationToken: ct));
@@ -50,7 +52,8 @@ public static class ProfilesApi
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: $"No profile for customer {customerId}.");
         }
 
-        var purchases = await connection.QuerySingleOrDefaultAsync<PurchaseSummary>(new CommandDefinition(PurchasesSql, new { customerId, now = time.GetUtcNow() }, cancellationToken: ct));
+        var purchases = await connection.QuerySingleOrDefaultAsync<PurchaseSummary>(new CommandDefinition(PurchasesSql,
+            new { customerId, now = time.GetUtcNow(), marginRate = (decimal)(await scoring.GetSettingsAsync(ct)).DefaultMarginRate }, cancellationToken: ct));
         var channels = await connection.QueryAsync<ChannelMix>(new CommandDefinition(ChannelsSql, new { customerId }, cancellationToken: ct));
         var scores = await connection.QuerySingleOrDefaultAsync<CustomerScores>(new CommandDefinition(ScoresSql, new { customerId }, cancellationToken: ct));
         return TypedResults.Ok(profile with { Purchases = purchases, Channels = channels.ToList(), Scores = scores });
@@ -88,9 +91,10 @@ public sealed record ProfileResponse(
     public CustomerScores? Scores { get; init; }
 }
 
+/// <summary>Purchase aggregates; margin counts known costs and the default margin rate for orders without one.</summary>
 public sealed record PurchaseSummary(
     int OrdersCount, int ReturnsCount, int PurchaseDays, decimal GrossRevenue, decimal NetRevenue, decimal DiscountTotal, decimal CostTotal,
-    int DiscountedOrdersCount, decimal? AverageOrderValue, DateTimeOffset? FirstPurchaseAt, DateTimeOffset? LastPurchaseAt, int? TenureDays);
+    int DiscountedOrdersCount, decimal? AverageOrderValue, decimal Margin, DateTimeOffset? FirstPurchaseAt, DateTimeOffset? LastPurchaseAt, int? TenureDays);
 
 public sealed record ChannelMix(string Channel, int OrdersCount, decimal NetRevenue);
 
