@@ -14,7 +14,11 @@ switch (command)
 {
     case "ingest":
         var bench = new IngestBenchmark(settings);
-        await bench.RunBulkAsync(Option("--rows", 1_000_000), Option("--customers", 100_000));
+        if (!args.Contains("--skip-bulk"))
+        {
+            await bench.RunBulkAsync(Option("--rows", 1_000_000), Option("--customers", 100_000));
+        }
+
         if (!args.Contains("--skip-single"))
         {
             await bench.RunSingleAsync(connections: 32, seconds: Option("--seconds", 20));
@@ -28,7 +32,7 @@ switch (command)
         await new SegmentationBenchmark(settings).RunAsync(Option("--customers", 1_000_000), Option("--transactions", 5_000_000));
         break;
     default:
-        Console.WriteLine("usage: Benchmarks ingest [--rows N] [--customers N] [--seconds N] [--skip-single] | segmentation [--customers N] [--transactions N] | freshness [--rate N] [--seconds N]");
+        Console.WriteLine("usage: Benchmarks ingest [--rows N] [--customers N] [--seconds N] [--skip-single] [--skip-bulk] | segmentation [--customers N] [--transactions N] | freshness [--rate N] [--seconds N]");
         return 2;
 }
 

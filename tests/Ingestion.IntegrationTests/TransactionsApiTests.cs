@@ -396,6 +396,42 @@ public sealed class TransactionsApiTests(RecordingHostFixture fixture) : IClassF
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
     }
 
+    [Fact]
+    public async Task Post_ManyConcurrentSingles_EachGetsItsOwnAnswer_AndShareCommitsAndEvents()
+    {
+        await _host.CreateCustomerAsync("group", "g1");
+        var first = await Task.WhenAll(Enumerable.Range(0, 150).Select(i => Client.PostAsJsonAsync("/v1/transactions", Transaction("group", $"G-{i}", "g1", 10m + i))));
+        Assert.All(first, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
+
+        // Replays, conflicts, unknown customers and new orders at once: every request is answered on its own.
+        var requests = Enumerable.Range(0, 50).Select(i => (Transaction("group", $"G-{i}", "g1", 10m + i), HttpStatusCode.OK))
+            .Concat(Enumerable.Range(50, 25).Select(i => (Transaction("group", $"G-{i}", "g1", 999m), HttpStatusCode.Conflict)))
+            .Concat(Enumerable.Range(0, 25).Select(i => (Transaction("group", $"U-{i}", "nobody", 5m), HttpStatusCode.BadRequest)))
+            .Concat(Enumerable.Range(150, 50).Select(i => (Transaction("group", $"G-{i}", "g1", 10m + i), HttpStatusCode.Created)))
+            .ToList();
+        var responses = await Task.WhenAll(requests.Select(r => Client.PostAsJsonAsync("/v1/transactions", r.Item1)));
+
+        for (var i = 0; i < requests.Count; i++)
+        {
+            Assert.Equal(requests[i].Item2, responses[i].StatusCode);
+        }
+
+        Assert.Equal(200L, await _host.ScalarAsync<long>("SELECT count(*) FROM transactions WHERE source = 'group'"));
+        Assert.Equal(10m + 60, await _host.ScalarAsync<decimal>("SELECT gross_amount FROM transactions WHERE source = 'group' AND order_id = 'G-60'"));
+        var records = await _host.ScalarAsync<long>(
+            """
+            SELECT count(*) FROM outbox_messages, json_array_elements(body->'transactions') AS t
+            WHERE message_type LIKE 'Platform.Contracts.Ingestion.TransactionsRecorded,%' AND t->>'source' = 'group'
+            """);
+        var events = await _host.ScalarAsync<long>(
+            """
+            SELECT count(DISTINCT sequence) FROM outbox_messages, json_array_elements(body->'transactions') AS t
+            WHERE message_type LIKE 'Platform.Contracts.Ingestion.TransactionsRecorded,%' AND t->>'source' = 'group'
+            """);
+        Assert.Equal(200L, records); // each new order published once, none of the others
+        Assert.True(events < records, $"{events} events for {records} orders: concurrent requests were not grouped");
+    }
+
     private static object Transaction(string source, string orderId, string customer, decimal gross, string occurredAt = "2024-01-01T00:00:00Z", string currency = "EUR") =>
         new { source, orderId, customerExternalId = customer, occurredAt, grossAmount = gross, currency };
 

@@ -44,6 +44,8 @@ public static class TransactionsApi
     {
         services.AddSingleton<KnownCustomers>();
         services.AddSingleton<TransactionWriter>();
+        services.AddSingleton<TransactionGroupCommit>();
+        services.AddHostedService(sp => sp.GetRequiredService<TransactionGroupCommit>());
         return services;
     }
 
@@ -81,7 +83,7 @@ public static class TransactionsApi
         TransactionRequest request,
         [Description("Create a minimal customer for an unknown customerExternalId instead of refusing the transaction.")] bool? createCustomers,
         NpgsqlDataSource db,
-        TransactionWriter writer,
+        TransactionGroupCommit groupCommit,
         TimeProvider time,
         CancellationToken ct)
     {
@@ -92,24 +94,21 @@ public static class TransactionsApi
             return errors.ToProblem();
         }
 
-        await using var connection = await db.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        var result = await writer.WriteAsync(tx, [row], createCustomers == true, ct);
-        if (result.Rejected > 0)
+        var (outcome, recordedAt) = await groupCommit.WriteAsync(row, createCustomers == true, ct);
+        switch (outcome)
         {
-            return Refusal(result, [row], batch: false); // rolled back when tx is disposed
-        }
+            case RowOutcome.New:
+                return TypedResults.Created($"/v1/transactions/{row.TransactionId}", TransactionResponse.Of(row, recordedAt));
+            case RowOutcome.Duplicate:
+                // A replay answers with what was stored the first time (its recordedAt).
+                await using (var connection = await db.OpenConnectionAsync(ct))
+                {
+                    return TypedResults.Ok(await connection.QuerySingleAsync<TransactionResponse>(new CommandDefinition(SelectSql, new { row.TransactionId }, cancellationToken: ct)));
+                }
 
-        if (result.New == 1)
-        {
-            await tx.CommitAsync(ct);
-            return TypedResults.Created($"/v1/transactions/{row.TransactionId}", TransactionResponse.Of(row, result.RecordedAt));
+            default:
+                return Refusal(new WriteResult([outcome], recordedAt), [row], batch: false);
         }
-
-        // A replay answers with what was stored the first time (its recordedAt).
-        var stored = await connection.QuerySingleAsync<TransactionResponse>(new CommandDefinition(SelectSql, new { row.TransactionId }, tx, cancellationToken: ct));
-        await tx.CommitAsync(ct);
-        return TypedResults.Ok(stored);
     }
 
     private static async Task<IResult> RecordBatchAsync(
