@@ -91,6 +91,52 @@ public sealed class ErrorQueues(RabbitMqOptions rabbit, ReceiveEndpointNames end
         return moved;
     }
 
+    /// <summary>
+    /// Removes a customer's data from every message parked in this service's error queues (erasure reaches copies
+    /// there too): a message about that customer alone is dropped; from a batch, only the items (JSON objects in
+    /// arrays) whose <c>customerId</c> is the customer are cut, and the rest is parked again. Erasure messages
+    /// themselves stay. Each queue is gone through once (the messages there at the start); returns how many
+    /// messages were dropped or rewritten.
+    /// </summary>
+    public async Task<int> EraseCustomerAsync(Guid customerId, CancellationToken ct)
+    {
+        var id = customerId.ToString("D");
+        var changed = 0;
+        await using var connection = await ConnectAsync(ct);
+        foreach (var endpoint in endpoints.Names)
+        {
+            var queue = endpoint + ErrorSuffix;
+            var waiting = await CountAsync(connection, queue, ct);
+            if (waiting == 0)
+            {
+                continue;
+            }
+
+            await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), ct);
+            for (var i = 0u; i < waiting && await channel.BasicGetAsync(queue, autoAck: false, ct) is { } delivery; i++)
+            {
+                var body = delivery.Body.ToArray();
+                if (ParkedMessageEraser.Erase(body, id) is not { } erased)
+                {
+                    // not about this customer: back to the end of the queue, unchanged
+                    await channel.BasicPublishAsync("", queue, mandatory: true, new BasicProperties(delivery.BasicProperties), body, ct);
+                }
+                else
+                {
+                    changed++;
+                    if (erased.Length > 0)
+                    {
+                        await channel.BasicPublishAsync("", queue, mandatory: true, new BasicProperties(delivery.BasicProperties), erased, ct);
+                    }
+                }
+
+                await channel.BasicAckAsync(delivery.DeliveryTag, multiple: false, ct);
+            }
+        }
+
+        return changed;
+    }
+
     private void EnsureKnown(string endpoint)
     {
         if (!endpoints.Names.Contains(endpoint))

@@ -64,10 +64,28 @@ public sealed class TestVirtualHost : IAsyncDisposable
     }
 
     /// <summary>Takes up to <paramref name="count"/> messages off a queue (acknowledged) and returns their bodies.</summary>
-    public async Task<IReadOnlyList<string>> TakeAsync(string queue, int count)
+    public Task<IReadOnlyList<string>> TakeAsync(string queue, int count) => GetAsync(queue, count, "ack_requeue_false");
+
+    /// <summary>Reads up to <paramref name="count"/> messages of a queue and leaves them there.</summary>
+    public Task<IReadOnlyList<string>> PeekAsync(string queue, int count) => GetAsync(queue, count, "ack_requeue_true");
+
+    /// <summary>Declares a durable quorum queue (as the services' queues are) and publishes <paramref name="bodies"/> to it.</summary>
+    public async Task PublishToQueueAsync(string queue, params string[] bodies)
+    {
+        var vhost = Uri.EscapeDataString(Name);
+        (await Management.PutAsJsonAsync($"api/queues/{vhost}/{Uri.EscapeDataString(queue)}",
+            new { durable = true, arguments = new Dictionary<string, object> { ["x-queue-type"] = "quorum" } })).EnsureSuccessStatusCode();
+        foreach (var body in bodies)
+        {
+            (await Management.PostAsJsonAsync($"api/exchanges/{vhost}/amq.default/publish",
+                new { routing_key = queue, payload = body, payload_encoding = "string", properties = new Dictionary<string, object>() })).EnsureSuccessStatusCode();
+        }
+    }
+
+    private async Task<IReadOnlyList<string>> GetAsync(string queue, int count, string ackmode)
     {
         using var response = await Management.PostAsJsonAsync($"api/queues/{Uri.EscapeDataString(Name)}/{Uri.EscapeDataString(queue)}/get",
-            new { count, ackmode = "ack_requeue_false", encoding = "auto" });
+            new { count, ackmode, encoding = "auto" });
         response.EnsureSuccessStatusCode();
         var messages = await response.Content.ReadFromJsonAsync<List<QueuedMessage>>() ?? [];
         return messages.Select(m => m.payload).ToList();

@@ -3,6 +3,7 @@ using MassTransit;
 using Npgsql;
 using Platform.Contracts.Ingestion;
 using Platform.Data;
+using Platform.ServiceDefaults;
 
 namespace Segmentation.Features.Profiles;
 
@@ -10,7 +11,7 @@ namespace Segmentation.Features.Profiles;
 /// Forgets an erased customer: deletes the profile and leaves a tombstone (<c>erased_customers</c>) so that a
 /// <see cref="CustomersUpserted"/> from before the erasure, arriving late or redelivered, cannot bring it back.
 /// </summary>
-public sealed class CustomerErasedConsumer(Inbox inbox) : IConsumer<CustomerErased>
+public sealed class CustomerErasedConsumer(Inbox inbox, ErrorQueues errorQueues) : IConsumer<CustomerErased>
 {
     // Keeps the latest erasure if the customer was erased, registered again and erased again.
     private const string TombstoneSql = """
@@ -29,14 +30,19 @@ public sealed class CustomerErasedConsumer(Inbox inbox) : IConsumer<CustomerEras
         DELETE FROM segment_snapshot_members WHERE customer_id = @CustomerId;
         """;
 
-    public Task Consume(ConsumeContext<CustomerErased> context) =>
-        inbox.ProcessOnceAsync(context, nameof(CustomerErasedConsumer), async (tx, ct) =>
+    public async Task Consume(ConsumeContext<CustomerErased> context)
+    {
+        // Copies parked in this service's error queues first: if that fails the message is retried, whereas after the
+        // inbox commit a redelivery would be skipped. Repeating it changes nothing.
+        await errorQueues.EraseCustomerAsync(context.Message.CustomerId, context.CancellationToken);
+        await inbox.ProcessOnceAsync(context, nameof(CustomerErasedConsumer), async (tx, ct) =>
         {
             await ErasedCustomers.LockExclusiveAsync(tx, ct);
             var erased = new { context.Message.CustomerId, context.Message.ErasedAt };
             await tx.Connection!.ExecuteAsync(new CommandDefinition(TombstoneSql, erased, tx, cancellationToken: ct));
             await tx.Connection!.ExecuteAsync(new CommandDefinition(DeleteSql, erased, tx, cancellationToken: ct));
         });
+    }
 }
 
 /// <summary>
