@@ -158,6 +158,41 @@ public sealed class ImportApiTests(ImportHostFixture fixture) : IClassFixture<Im
     }
 
     [Fact]
+    public async Task Customers_AttributeColumns_AreTypedByTheHeader_AndBadCellsRejectTheRow()
+    {
+        var report = await ImportAsync("customers",
+            "source,external_id,attr.Segment,attr.points:number,attr.vip:boolean,attr.zip\n" +
+            "imp-a,a1,Gold,120.5,true,01234\n" +
+            "imp-a,a2,,,,\n" +
+            "imp-a,a3,Silver,lots,maybe,9\n");
+
+        Assert.Equal(2, report.GetProperty("rowsNew").GetInt64());
+        Assert.Equal(1, report.GetProperty("rowsRejected").GetInt64());
+        var a1 = await _host.Client.GetFromJsonAsync<JsonElement>($"/v1/customers/{DeterministicGuid.ForCustomer("imp-a", "a1")}");
+        var attributes = a1.GetProperty("attributes");
+        Assert.Equal("Gold", attributes.GetProperty("Segment").GetString());
+        Assert.Equal(120.5m, attributes.GetProperty("points").GetDecimal());
+        Assert.True(attributes.GetProperty("vip").GetBoolean());
+        Assert.Equal("01234", attributes.GetProperty("zip").GetString()); // text unless the header says otherwise
+        var a2 = await _host.Client.GetFromJsonAsync<JsonElement>($"/v1/customers/{DeterministicGuid.ForCustomer("imp-a", "a2")}");
+        Assert.Empty(a2.GetProperty("attributes").EnumerateObject());
+        var errors = await ErrorsCsvAsync(report);
+        Assert.Equal(["3,attr.points", "3,attr.vip"], errors.Skip(1).Select(l => string.Join(',', l.Split(',').Take(2))).ToList());
+    }
+
+    [Theory]
+    [InlineData("source,external_id,attr.points:money\n", "use :text, :number or :boolean")]
+    [InlineData("source,external_id,attr.\n", "needs a key")]
+    [InlineData("source,external_id,attr.x,attr.x:number\n", "appears twice")]
+    public async Task Customers_BadAttributeColumn_RefusesTheFile(string header, string message)
+    {
+        var response = await UploadAsync("customers", Encoding.UTF8.GetBytes(header + "s,e1\n"));
+
+        var problem = await RecordingTestHost.AssertProblemAsync(response, HttpStatusCode.BadRequest, "header");
+        Assert.Contains(message, problem.GetProperty("errors").GetProperty("header")[0].GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ErrorsAsJson_ListsEveryError()
     {
         var report = await ImportAsync("transactions", "source,order_id,customer_id,occurred_at,gross_amount,currency\nj,1,not-a-uuid,2024-01-01T00:00:00Z,1,EUR\n");

@@ -9,7 +9,8 @@ namespace Ingestion.Features.Imports;
 /// A customers file: one <see cref="CustomerRequest"/> per row, written by <see cref="CustomerWriter"/> (a row that
 /// changes nothing is a duplicate and publishes nothing). Required columns: source, external_id. Consents are columns
 /// consent_email, consent_sms, consent_mail, consent_phone (true/false, blank = not said) with one optional consent_at.
-/// Free attributes have no column.
+/// Free attributes are columns <c>attr.KEY</c> (text), <c>attr.KEY:number</c> or <c>attr.KEY:boolean</c>; a row's
+/// attributes replace the stored set, as in the JSON API (blank cells are left out).
 /// </summary>
 public sealed class CustomerImport(CustomerWriter writer, TimeProvider time) : ImportKind<NormalizedCustomer>
 {
@@ -31,6 +32,8 @@ public sealed class CustomerImport(CustomerWriter writer, TimeProvider time) : I
 
     public override string Name => "customers";
 
+    public override bool TakesAttributes => true;
+
     public override IReadOnlyList<string> Columns => AllColumns;
 
     public override IEnumerable<string> MissingColumns(IReadOnlySet<string> present, ImportSettings settings)
@@ -43,6 +46,11 @@ public sealed class CustomerImport(CustomerWriter writer, TimeProvider time) : I
     public override string ColumnOf(string field)
     {
         ArgumentNullException.ThrowIfNull(field);
+        if (field.StartsWith("attributes.", StringComparison.Ordinal))
+        {
+            return AttributeColumn.Prefix + field["attributes.".Length..];
+        }
+
         if (field.StartsWith("consents.", StringComparison.Ordinal))
         {
             return field.EndsWith(".at", StringComparison.Ordinal) ? "consent_at" : "consent_" + field.Split('.')[1];
@@ -84,6 +92,7 @@ public sealed class CustomerImport(CustomerWriter writer, TimeProvider time) : I
             AcquisitionChannel = record.Text(AcquisitionChannel),
             AcquisitionCampaign = record.Text(AcquisitionCampaign),
             Consents = consents,
+            Attributes = record.Attributes(),
         };
         return request.Validate(errors, time);
     }

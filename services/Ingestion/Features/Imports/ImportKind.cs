@@ -26,6 +26,9 @@ public abstract class ImportKind
     /// <summary>Every column a file of this kind may have, in the order the docs list them.</summary>
     public abstract IReadOnlyList<string> Columns { get; }
 
+    /// <summary>Whether a file of this kind may carry free-attribute columns (<see cref="AttributeColumn"/>).</summary>
+    public virtual bool TakesAttributes => false;
+
     /// <summary>Problems with a header that has <paramref name="present"/> (lower case) under <paramref name="settings"/>.</summary>
     public abstract IEnumerable<string> MissingColumns(IReadOnlySet<string> present, ImportSettings settings);
 
@@ -83,8 +86,44 @@ public sealed record ImportContext(ImportSettings Settings, DateTimeOffset Now);
 /// Absent columns and blank fields read as null. Numbers and booleans are parsed from the field's characters without
 /// allocating; a value that does not parse is recorded in <see cref="ParseErrors"/> under the field's JSON name.
 /// </summary>
-public sealed class CsvRecord(Sylvan.Data.Csv.CsvDataReader reader, int[] fileIndexOf, IReadOnlyList<string> jsonNames)
+public sealed class CsvRecord(Sylvan.Data.Csv.CsvDataReader reader, int[] fileIndexOf, IReadOnlyList<string> jsonNames, IReadOnlyList<AttributeColumn>? attributeColumns = null)
 {
+    /// <summary>
+    /// The row's free attributes (blank cells left out), typed as their columns say; null when the file has none or
+    /// all are blank. A cell that does not parse as its type is a parse error of <c>attributes.KEY</c>.
+    /// </summary>
+    public Dictionary<string, System.Text.Json.JsonElement>? Attributes()
+    {
+        Dictionary<string, System.Text.Json.JsonElement>? result = null;
+        foreach (var column in attributeColumns ?? [])
+        {
+            var span = column.FileIndex < reader.RowFieldCount ? reader.GetFieldSpan(column.FileIndex).Trim() : default;
+            if (span.IsEmpty)
+            {
+                continue;
+            }
+
+            System.Text.Json.JsonElement? value = column.Type switch
+            {
+                "number" => decimal.TryParse(span, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var n)
+                    ? System.Text.Json.JsonSerializer.SerializeToElement(n) : null,
+                "boolean" => span.Equals("true", StringComparison.OrdinalIgnoreCase) ? System.Text.Json.JsonSerializer.SerializeToElement(true)
+                    : span.Equals("false", StringComparison.OrdinalIgnoreCase) ? System.Text.Json.JsonSerializer.SerializeToElement(false) : null,
+                _ => System.Text.Json.JsonSerializer.SerializeToElement(span.ToString()),
+            };
+            if (value is { } v)
+            {
+                (result ??= new(StringComparer.Ordinal))[column.Key] = v;
+            }
+            else
+            {
+                (ParseErrors ??= new ValidationErrors()).Add("attributes." + column.Key, column.Type == "number" ? "is not a number" : "must be true or false");
+            }
+        }
+
+        return result;
+    }
+
     /// <summary>Values that could not be read as their type (field JSON name → message); null when there were none.</summary>
     public ValidationErrors? ParseErrors { get; private set; }
 

@@ -102,13 +102,13 @@ public sealed class ImportProcessor(NpgsqlDataSource db, IOptions<ImportOptions>
             using var text = new StreamReader(job.SpoolPath, MarkingUtf8, detectEncodingFromByteOrderMarks: false, new FileStreamOptions { BufferSize = 1 << 20, Options = FileOptions.SequentialScan });
             using var reader = CsvDataReader.Create(text, CsvHeader.ReaderOptions(settings.MaxRecordChars));
             var names = Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToList();
-            var (problems, fileIndexOf) = CsvHeader.Check(kind, names, job.Settings);
+            var (problems, fileIndexOf, attributeColumns) = CsvHeader.Check(kind, names, job.Settings);
             if (problems.Count > 0)
             {
                 throw new ImportFileException("the header is not valid: " + string.Join("; ", problems));
             }
 
-            var record = new CsvRecord(reader, fileIndexOf, kind.Columns.Select(CamelCase).ToArray());
+            var record = new CsvRecord(reader, fileIndexOf, kind.Columns.Select(CamelCase).ToArray(), attributeColumns);
             var context = new ImportContext(job.Settings, time.GetUtcNow());
             while (Next(reader, row))
             {

@@ -36,7 +36,8 @@ public static class ImportsApi
         type, occurred_at, value. Required: source, campaign_code, channel, type, occurred_at and a customer column.
         Customers: source, external_id (required), lifecycle, first_name, last_name, email, phone, address_line,
         postal_code, city, region, country, gender, birth_date, join_date, acquisition_channel, acquisition_campaign,
-        consent_email, consent_sms, consent_mail, consent_phone (true/false), consent_at.
+        consent_email, consent_sms, consent_mail, consent_phone (true/false), consent_at, and free attributes as
+        attr.KEY (text), attr.KEY:number or attr.KEY:boolean.
         """;
 
     public static IServiceCollection AddImports(this IServiceCollection services, IConfiguration configuration)
