@@ -66,7 +66,7 @@ public sealed class CustomerWriterTests(CustomersFixture app) : IClassFixture<Cu
 
         var changed = await InTransactionAsync(async tx =>
         {
-            var withdrawn = await _consents.WithdrawAsync(tx, customer.CustomerId, ConsentChannels.Email, Utc(2024, 3, 1), "response:r-1", default);
+            var withdrawn = await WithdrawOneAsync(tx, customer.CustomerId, ConsentChannels.Email, Utc(2024, 3, 1), "response:r-1");
             await _customers.PublishAsync(tx, [customer.CustomerId], default);
             return withdrawn;
         });
@@ -84,7 +84,7 @@ public sealed class CustomerWriterTests(CustomersFixture app) : IClassFixture<Cu
         var customer = Customer("writer", "optout-2", c => c with { Consents = [new NormalizedConsent("sms", true, Utc(2024, 5, 1))] });
         await InTransactionAsync(tx => _customers.UpsertAsync(tx, [customer], default));
 
-        var changed = await InTransactionAsync(tx => _consents.WithdrawAsync(tx, customer.CustomerId, ConsentChannels.Sms, Utc(2024, 4, 1), "response:r-2", default));
+        var changed = await InTransactionAsync(tx => WithdrawOneAsync(tx, customer.CustomerId, ConsentChannels.Sms, Utc(2024, 4, 1), "response:r-2"));
 
         Assert.False(changed);
         Assert.True(await app.ScalarAsync<bool>("SELECT granted FROM consents WHERE customer_id = @Id AND channel = 'sms'", new { Id = customer.CustomerId }));
@@ -96,8 +96,8 @@ public sealed class CustomerWriterTests(CustomersFixture app) : IClassFixture<Cu
         var customer = Customer("writer", "optout-3");
         await InTransactionAsync(tx => _customers.UpsertAsync(tx, [customer], default));
 
-        var first = await InTransactionAsync(tx => _consents.WithdrawAsync(tx, customer.CustomerId, ConsentChannels.Mail, Utc(2024, 1, 1), "response:r-3", default));
-        var second = await InTransactionAsync(tx => _consents.WithdrawAsync(tx, customer.CustomerId, ConsentChannels.Mail, Utc(2024, 2, 1), "response:r-4", default));
+        var first = await InTransactionAsync(tx => WithdrawOneAsync(tx, customer.CustomerId, ConsentChannels.Mail, Utc(2024, 1, 1), "response:r-3"));
+        var second = await InTransactionAsync(tx => WithdrawOneAsync(tx, customer.CustomerId, ConsentChannels.Mail, Utc(2024, 2, 1), "response:r-4"));
 
         Assert.True(first);
         Assert.False(second);
@@ -105,9 +105,29 @@ public sealed class CustomerWriterTests(CustomersFixture app) : IClassFixture<Cu
     }
 
     [Fact]
+    public async Task Withdraw_ManyAtOnce_ChangesOnlyWhatIsNewer_InOneStatement()
+    {
+        var granted = Customer("writer", "optout-many-1", c => c with { Consents = [new NormalizedConsent("email", true, Utc(2024, 1, 1))] });
+        var newer = Customer("writer", "optout-many-2", c => c with { Consents = [new NormalizedConsent("email", true, Utc(2024, 9, 1))] });
+        await InTransactionAsync(tx => _customers.UpsertAsync(tx, [granted, newer], default));
+
+        var changed = await InTransactionAsync(tx => _consents.WithdrawAsync(tx,
+        [
+            new ConsentWithdrawal(granted.CustomerId, ConsentChannels.Email, Utc(2024, 3, 1), "response:m-1"),
+            new ConsentWithdrawal(granted.CustomerId, ConsentChannels.Sms, Utc(2024, 3, 1), "response:m-2"),
+            new ConsentWithdrawal(newer.CustomerId, ConsentChannels.Email, Utc(2024, 3, 1), "response:m-3"),
+            new ConsentWithdrawal(Guid.NewGuid(), ConsentChannels.Email, Utc(2024, 3, 1), "response:m-4"),
+        ], default));
+
+        Assert.Equal([granted.CustomerId], changed);
+        Assert.Equal(2L, await app.ScalarAsync<long>("SELECT count(*) FROM consents WHERE customer_id = @Id AND NOT granted", new { Id = granted.CustomerId }));
+        Assert.True(await app.ScalarAsync<bool>("SELECT granted FROM consents WHERE customer_id = @Id AND channel = 'email'", new { Id = newer.CustomerId }));
+    }
+
+    [Fact]
     public async Task Withdraw_UnknownCustomer_ReturnsFalse()
     {
-        Assert.False(await InTransactionAsync(tx => _consents.WithdrawAsync(tx, Guid.NewGuid(), ConsentChannels.Phone, Utc(2024, 1, 1), "response:r-5", default)));
+        Assert.False(await InTransactionAsync(tx => WithdrawOneAsync(tx, Guid.NewGuid(), ConsentChannels.Phone, Utc(2024, 1, 1), "response:r-5")));
     }
 
     [Fact]
@@ -143,4 +163,7 @@ public sealed class CustomerWriterTests(CustomersFixture app) : IClassFixture<Cu
         await tx.CommitAsync();
         return result;
     }
+
+    private async Task<bool> WithdrawOneAsync(Npgsql.NpgsqlTransaction tx, Guid customerId, string channel, DateTimeOffset at, string origin) =>
+        (await _consents.WithdrawAsync(tx, [new ConsentWithdrawal(customerId, channel, at, origin)], default)).Contains(customerId);
 }

@@ -23,11 +23,14 @@ public sealed class ConsentWriter(TimeProvider time)
         RETURNING customer_id
         """;
 
-    // Only for a customer that exists (a response may name one that was erased meanwhile).
+    // Only for customers that exist (a response may name one that was erased meanwhile); rows in key order so two
+    // writers lock them in the same order.
     private const string WithdrawSql = """
         INSERT INTO consents AS k (customer_id, channel, granted, changed_at, origin)
-        SELECT @CustomerId, @Channel, false, @At, @Origin
-        WHERE EXISTS (SELECT 1 FROM customers WHERE customer_id = @CustomerId)
+        SELECT w.customer_id, w.channel, false, w.at, w.origin
+        FROM unnest(@CustomerIds, @Channels, @Ats, @Origins) AS w(customer_id, channel, at, origin)
+        WHERE EXISTS (SELECT 1 FROM customers c WHERE c.customer_id = w.customer_id)
+        ORDER BY w.customer_id, w.channel
         ON CONFLICT (customer_id, channel) DO UPDATE SET
             granted = false, changed_at = excluded.changed_at, origin = excluded.origin
         WHERE k.granted AND excluded.changed_at > k.changed_at
@@ -39,30 +42,35 @@ public sealed class ConsentWriter(TimeProvider time)
     private const string TouchSql = "UPDATE customers SET updated_at = @Now WHERE customer_id = ANY(@CustomerIds) AND updated_at < @Now";
 
     /// <summary>
-    /// Records that the customer withdrew consent for <paramref name="channel"/> (one of <see cref="ConsentChannels.All"/>)
-    /// at <paramref name="at"/>, e.g. from an opted-out response (<paramref name="origin"/> <c>response:&lt;id&gt;</c>).
-    /// Changes the row only when consent was granted (or never given) and <paramref name="at"/> is newer than what is
-    /// stored; then also bumps the customer's <c>updated_at</c>. Returns whether anything changed: if so, the caller
-    /// publishes the customer's new version (<see cref="CustomerWriter.PublishAsync"/>) in the same transaction.
-    /// Returns false for an unknown customer.
+    /// Records withdrawals of consent, e.g. from opted-out responses (origin <c>response:&lt;id&gt;</c>), set-based; at
+    /// most one per customer and channel (one of <see cref="ConsentChannels.All"/>). A row changes only when consent
+    /// was granted (or never given) and the withdrawal is newer than what is stored; those customers get a new
+    /// <c>updated_at</c>. Returns the customers whose consent changed: the caller publishes their new version
+    /// (<see cref="CustomerWriter.PublishAsync"/>) in the same transaction. Unknown customers change nothing.
     /// </summary>
-    public async Task<bool> WithdrawAsync(NpgsqlTransaction tx, Guid customerId, string channel, DateTimeOffset at, string origin, CancellationToken ct)
+    public async Task<IReadOnlySet<Guid>> WithdrawAsync(NpgsqlTransaction tx, IReadOnlyList<ConsentWithdrawal> withdrawals, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(tx);
-        if (!ConsentChannels.IsChannel(channel))
+        ArgumentNullException.ThrowIfNull(withdrawals);
+        if (withdrawals.FirstOrDefault(w => !ConsentChannels.IsChannel(w.Channel)) is { } bad)
         {
-            throw new ArgumentOutOfRangeException(nameof(channel), channel, "Consent channels are email, sms, mail and phone.");
+            throw new ArgumentOutOfRangeException(nameof(withdrawals), bad.Channel, "Consent channels are email, sms, mail and phone.");
         }
 
-        var changed = await tx.Connection!.QueryAsync<Guid>(new CommandDefinition(
-            WithdrawSql, new { CustomerId = customerId, Channel = channel, At = at, Origin = origin }, tx, cancellationToken: ct));
-        if (!changed.Any())
+        if (withdrawals.Count == 0)
         {
-            return false;
+            return new HashSet<Guid>();
         }
 
-        await TouchAsync(tx, [customerId], ct);
-        return true;
+        var changed = (await tx.Connection!.QueryAsync<Guid>(new CommandDefinition(WithdrawSql, new
+        {
+            CustomerIds = withdrawals.Select(w => w.CustomerId).ToArray(),
+            Channels = withdrawals.Select(w => w.Channel).ToArray(),
+            Ats = withdrawals.Select(w => w.At.ToUniversalTime()).ToArray(),
+            Origins = withdrawals.Select(w => w.Origin).ToArray(),
+        }, tx, cancellationToken: ct))).ToHashSet();
+        await TouchAsync(tx, changed, ct);
+        return changed;
     }
 
     /// <summary>Applies customers' own consents (set-based); returns the ids of customers whose consents changed.</summary>
@@ -95,3 +103,6 @@ public sealed class ConsentWriter(TimeProvider time)
         }
     }
 }
+
+/// <summary>A customer withdrew consent for a channel at a time; <see cref="Origin"/> says what said so.</summary>
+public sealed record ConsentWithdrawal(Guid CustomerId, string Channel, DateTimeOffset At, string Origin);

@@ -176,7 +176,7 @@ public sealed class CustomerWriter(ConsentWriter consents, Outbox outbox, TimePr
     /// <summary>
     /// Writes <see cref="CustomersUpserted"/> events (at most <see cref="MaxRecordsPerEvent"/> records each) with the
     /// current state of <paramref name="customerIds"/> into the outbox, in <paramref name="tx"/>. Call after changing
-    /// customers outside <see cref="UpsertAsync"/>, e.g. after <see cref="ConsentWriter.WithdrawAsync"/> returned true.
+    /// customers outside <see cref="UpsertAsync"/>, e.g. those <see cref="ConsentWriter.WithdrawAsync"/> returned.
     /// </summary>
     public async Task PublishAsync(NpgsqlTransaction tx, IReadOnlyCollection<Guid> customerIds, CancellationToken ct)
     {

@@ -129,8 +129,8 @@ public sealed class ResponseWriter(KnownCustomers customers, ConsentWriter conse
     }
 
     /// <summary>
-    /// One withdrawal per customer and channel (the latest opt-out of the batch): ConsentWriter decides whether it is
-    /// newer than what is stored; customers whose consent changed are published once, set-based.
+    /// One withdrawal per customer and channel (the latest opt-out of the batch): ConsentWriter decides, in one statement,
+    /// whether each is newer than what is stored; customers whose consent changed are published once, set-based.
     /// </summary>
     private async Task WithdrawConsentsAsync(NpgsqlTransaction tx, List<NormalizedResponse> optOuts, CancellationToken ct)
     {
@@ -139,15 +139,12 @@ public sealed class ResponseWriter(KnownCustomers customers, ConsentWriter conse
             return;
         }
 
-        var changed = new HashSet<Guid>();
-        foreach (var latest in optOuts.GroupBy(r => (r.Customer.CustomerId, r.Channel)).Select(g => g.MaxBy(r => r.OccurredAt)!))
-        {
-            if (await consents.WithdrawAsync(tx, latest.Customer.CustomerId, latest.Channel, latest.OccurredAt, $"response:{latest.ResponseId}", ct))
-            {
-                changed.Add(latest.Customer.CustomerId);
-            }
-        }
-
+        var withdrawals = optOuts
+            .GroupBy(r => (r.Customer.CustomerId, r.Channel))
+            .Select(g => g.MaxBy(r => r.OccurredAt)!)
+            .Select(r => new ConsentWithdrawal(r.Customer.CustomerId, r.Channel, r.OccurredAt, $"response:{r.ResponseId}"))
+            .ToList();
+        var changed = await consents.WithdrawAsync(tx, withdrawals, ct);
         await customerWriter.PublishAsync(tx, changed, ct);
     }
 
