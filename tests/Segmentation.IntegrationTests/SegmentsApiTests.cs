@@ -118,6 +118,24 @@ public sealed class SegmentsApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DeeplyNestedRule_Gets400NamingTheNodeTooDeep_NotAJsonError()
+    {
+        var rule = "{\"field\":\"orders_count\",\"op\":\"gte\",\"value\":1}";
+        for (var i = 0; i < 40; i++)
+        {
+            rule = "{\"not\":" + rule + "}";
+        }
+
+        using var content = new StringContent("{\"rule\":" + rule + "}", System.Text.Encoding.UTF8, "application/json");
+        var response = await _host.Client.PostAsync("/v1/segments/preview", content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        var path = Assert.Single(errors.EnumerateObject()).Name;
+        Assert.StartsWith("rule" + string.Concat(Enumerable.Repeat(".not", 32)), path, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Segments_SaveUpdateReport_AndNamesAreUnique()
     {
         var rule = new { field = "country", op = "eq", value = "DE" };
