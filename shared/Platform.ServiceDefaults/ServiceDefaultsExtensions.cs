@@ -73,6 +73,18 @@ public static class ServiceDefaultsExtensions
     private static void AddTelemetry(this WebApplicationBuilder builder)
     {
         var serviceName = builder.Environment.ApplicationName.ToLowerInvariant();
+
+        // Per-command (Npgsql) and per-request (ASP.NET Core hosting) logs at Information cost more CPU than the work
+        // they describe on hot paths (one line per SQL statement, the outbox relay polls): warnings only unless
+        // configured (e.g. Logging__LogLevel__Npgsql=Information). Traces and metrics still cover every command/request.
+        foreach (var category in new[] { "Npgsql", "Microsoft.AspNetCore" })
+        {
+            if (builder.Configuration[$"Logging:LogLevel:{category}"] is null)
+            {
+                builder.Logging.AddFilter(category, LogLevel.Warning);
+            }
+        }
+
         builder.Logging.AddOpenTelemetry(o =>
         {
             o.IncludeFormattedMessage = true;

@@ -30,6 +30,7 @@ internal sealed class IngestBenchmark(BenchSettings settings)
 
     public async Task RunBulkAsync(int rows, int customers)
     {
+        await BrokerIdle.WaitAsync(TimeSpan.FromMinutes(10));
         Directory.CreateDirectory(settings.WorkDirectory);
         var runId = DateTime.UtcNow.ToString("yyyyMMddHHmmss", Inv);
         var customersFile = Path.Combine(settings.WorkDirectory, $"customers-{customers}.csv");
@@ -94,6 +95,7 @@ internal sealed class IngestBenchmark(BenchSettings settings)
 
     public async Task RunSingleAsync(int connections, int seconds)
     {
+        await BrokerIdle.WaitAsync(TimeSpan.FromMinutes(10));
         using var http = new HttpClient { BaseAddress = new Uri(settings.IngestionUrl) };
         // The load writes against 1,000 known customers.
         var customers = Enumerable.Range(0, 1000).Select(i => new { source = "load", externalId = $"L{i}", country = "NL" }).ToArray();
