@@ -101,6 +101,35 @@ public sealed class ScoringTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RunFailingMidway_IsMarkedFailed_AndTheScoresBeforeItStay()
+    {
+        await _host.AddCustomerAsync("keep-1", orders: 3, net: 300);
+        await _host.AddCustomerAsync("keep-2", orders: 1, net: 50);
+        await _host.ScoreAsync();
+        var before = await _host.ScalarAsync<string>("SELECT string_agg(customer_id::text || rfm_cell || value_tier, ',' ORDER BY customer_id) FROM customer_scores");
+
+        // A stored fit whose parameters cannot score anyone: the run fails after it started (model step).
+        var fitId = Guid.NewGuid();
+        await _host.ExecuteAsync("""
+            INSERT INTO model_fits (id, calibration_end, time_unit, customers, bg_nbd, gamma_gamma, created_at, duration_ms)
+            VALUES (@id, '2025-01-01', 'week', 2, '{"r":-1,"alpha":0,"a":0,"b":0,"logLikelihood":0,"iterations":0,"converged":false}', NULL, now(), 0)
+            """, ("id", fitId));
+        var response = await _host.Client.PostAsJsonAsync("/v1/scores/runs", new { modelFitId = fitId });
+        var runId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+
+        await Platform.Testing.Eventually.TrueAsync(async () =>
+            (await _host.Client.GetFromJsonAsync<JsonElement>($"/v1/scores/runs/{runId}")).GetProperty("status").GetString() == "failed", "the run to fail");
+        var run = await _host.Client.GetFromJsonAsync<JsonElement>($"/v1/scores/runs/{runId}");
+        Assert.False(string.IsNullOrEmpty(run.GetProperty("error").GetString()));
+        Assert.Equal(before, await _host.ScalarAsync<string>("SELECT string_agg(customer_id::text || rfm_cell || value_tier, ',' ORDER BY customer_id) FROM customer_scores"));
+        Assert.True(await _host.ScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = 'customer_scores_pkey')"));
+
+        // The next run works as usual.
+        await _host.ScoreAsync();
+        Assert.Equal(2L, await _host.ScalarAsync<long>("SELECT count(*) FROM customer_scores"));
+    }
+
+    [Fact]
     public async Task BadSettingsAndRuns_Get400NamingEachField_AndChangeNothing()
     {
         var before = await _host.Client.GetStringAsync("/v1/scores/settings");

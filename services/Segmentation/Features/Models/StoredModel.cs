@@ -21,10 +21,11 @@ public sealed class StoredModel(BgNbdParameters bgNbd, GammaGammaParameters? gam
     {
         var bg = JsonSerializer.Deserialize<BgNbdResult>(bgNbdJson, ScoringJson.Options) ?? throw new JsonException("empty BG/NBD fit");
         var gg = gammaGammaJson is null ? null : JsonSerializer.Deserialize<GammaGammaResult>(gammaGammaJson, ScoringJson.Options);
-        return new StoredModel(
-            new BgNbdParameters(bg.R, bg.Alpha, bg.A, bg.B),
-            gg is null ? null : new GammaGammaParameters(gg.P, gg.Q, gg.Gamma),
-            PurchaseHistories.UnitDays(timeUnit));
+        var bgNbd = new BgNbdParameters(bg.R, bg.Alpha, bg.A, bg.B);
+        bgNbd.Validate();
+        GammaGammaParameters? gammaGamma = gg is null ? null : new GammaGammaParameters(gg.P, gg.Q, gg.Gamma);
+        gammaGamma?.Validate();
+        return new StoredModel(bgNbd, gammaGamma, PurchaseHistories.UnitDays(timeUnit));
     }
 
     /// <summary>Scores one customer (history in this fit's time unit) with the run's horizon and discount rate.</summary>

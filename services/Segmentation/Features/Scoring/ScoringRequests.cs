@@ -17,7 +17,10 @@ public sealed class ScoringRequests(NpgsqlDataSource dataSource, TimeProvider ti
         ON CONFLICT (id) DO UPDATE SET settings = excluded.settings, updated_at = excluded.updated_at
         """;
 
-    private const string LatestFitSql = "SELECT id FROM model_fits ORDER BY created_at DESC, id LIMIT 1";
+    // A fit whose optimizer did not converge is kept for the record but never used unless named.
+    private const string LatestFitSql = """
+        SELECT id FROM model_fits WHERE (bg_nbd->>'converged')::boolean ORDER BY created_at DESC, id LIMIT 1
+        """;
 
     private const string FitExistsSql = "SELECT EXISTS (SELECT 1 FROM model_fits WHERE id = @Id)";
 
@@ -46,7 +49,7 @@ public sealed class ScoringRequests(NpgsqlDataSource dataSource, TimeProvider ti
 
     /// <summary>
     /// Queues a run as of <paramref name="asOf"/> (null = now, from the running aggregates) with the stored settings and
-    /// <paramref name="modelFitId"/> (null = the latest fit, if any). Returns null when the named fit does not exist.
+    /// <paramref name="modelFitId"/> (null = the latest converged fit, if any). Returns null when the named fit does not exist.
     /// </summary>
     public async Task<Guid?> EnqueueAsync(DateTimeOffset? asOf, Guid? modelFitId, string trigger, CancellationToken ct)
     {

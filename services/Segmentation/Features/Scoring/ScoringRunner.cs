@@ -91,8 +91,10 @@ public sealed partial class ScoringRunner(NpgsqlDataSource dataSource, TimeProvi
             await connection.ExecuteAsync(new CommandDefinition(CompleteSql, new { RunId = runId, Now = time.GetUtcNow(), Customers = scored }, cancellationToken: ct));
             LogCompleted(logger, runId, scored, stopwatch.ElapsedMilliseconds);
         }
-        catch (Exception e) when (e is NpgsqlException or InvalidOperationException or JsonException or ArgumentException)
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
+            // Whatever went wrong (database, a stored fit that cannot score, a bug), the run's transaction rolled back,
+            // so the previous scores stand; the run says why and the worker goes on with the next.
             LogFailed(logger, e, runId);
             await using var connection = await dataSource.OpenConnectionAsync(CancellationToken.None);
             await connection.ExecuteAsync(new CommandDefinition(FailSql, new { RunId = runId, Now = time.GetUtcNow(), Error = e.Message }, cancellationToken: CancellationToken.None));

@@ -50,8 +50,9 @@ public sealed partial class ScoringWorker(
             {
                 return;
             }
-            catch (NpgsqlException e)
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
+                // The worker outlives any single failure (database down, a bad row): it logs and tries again later.
                 LogUnavailable(logger, e);
                 await Task.Delay(PollInterval, time, stoppingToken);
             }
@@ -85,6 +86,6 @@ public sealed partial class ScoringWorker(
         await queue.EnqueueAsync(asOf: null, modelFitId: null, "schedule", ct);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Scoring worker cannot reach the database; retrying")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Scoring worker failed to look for or queue runs; retrying")]
     private static partial void LogUnavailable(ILogger logger, Exception e);
 }
