@@ -94,8 +94,10 @@ public sealed partial class TransactionGroupCommit(
                 // e.g. a deadlock with the other writer over new customers: the whole group is rolled back, try again
                 LogRetry(logger, e, group.Count, attempt);
             }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException or OperationCanceledException)
+            catch (Exception e)
             {
+                // Every request of the group gets the error (a 500 for its client; nothing of the group was written);
+                // the writer itself goes on with the next group.
                 LogGroupFailed(logger, e, group.Count);
                 foreach (var pending in group)
                 {
