@@ -128,6 +128,16 @@ internal sealed class SegmentationBenchmark(BenchSettings settings)
 
         var withModel = await TimeRescoringAsync(http);
         Console.WriteLine($"[bench] scoring run with the model (adds P(alive), expected purchases, CLV): {withModel:N2} s");
+
+        // A snapshot of everyone: members copied and published in batches of 1,000 through the outbox.
+        var segment = await http.PostAsJsonAsync("/v1/segments", new { name = $"bench everyone {DateTime.UtcNow.Ticks}", rule = new { and = Array.Empty<object>() } });
+        segment.EnsureSuccessStatusCode();
+        var segmentId = (await segment.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        stopwatch.Restart();
+        var snapshot = await http.PostAsJsonAsync($"/v1/segments/{segmentId}/snapshots", new { purpose = "bench" });
+        snapshot.EnsureSuccessStatusCode();
+        var members = (await snapshot.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("memberCount").GetInt32();
+        Console.WriteLine($"[bench] snapshot of {members:N0} members (copied, {(members + 999) / 1000:N0} member batches in the outbox): {stopwatch.Elapsed.TotalSeconds:N1} s");
     }
 
     private async Task<double> TimeBaselineAsync(string? workMem)
