@@ -432,6 +432,28 @@ public sealed class TransactionsApiTests(RecordingHostFixture fixture) : IClassF
         Assert.True(events < records, $"{events} events for {records} orders: concurrent requests were not grouped");
     }
 
+    [Fact]
+    public async Task Batch_SameNewOrdersTwiceAtOnce_OneStoresThemTheOtherSeesDuplicates()
+    {
+        // Both find none of the orders stored and copy them straight in; the second meets the first's unique keys,
+        // falls back to the staged path and reports duplicates. Nothing is stored or published twice.
+        await _host.CreateCustomerAsync("race", "r1");
+        var batch = Enumerable.Range(0, 500).Select(i => Transaction("race", $"R-{i}", "r1", 10m + i)).ToArray();
+
+        var responses = await Task.WhenAll(Client.PostAsJsonAsync("/v1/transactions/batch", batch), Client.PostAsJsonAsync("/v1/transactions/batch", batch));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        var bodies = await Task.WhenAll(responses.Select(r => r.Content.ReadFromJsonAsync<JsonElement>()));
+        Assert.Equal([0, 500], bodies.Select(b => b.GetProperty("new").GetInt32()).Order());
+        Assert.Equal([0, 500], bodies.Select(b => b.GetProperty("duplicates").GetInt32()).Order());
+        Assert.Equal(500L, await _host.ScalarAsync<long>("SELECT count(*) FROM transactions WHERE source = 'race'"));
+        Assert.Equal(500L, await _host.ScalarAsync<long>(
+            """
+            SELECT count(*) FROM outbox_messages, json_array_elements(body->'transactions') AS t
+            WHERE message_type LIKE 'Platform.Contracts.Ingestion.TransactionsRecorded,%' AND t->>'source' = 'race'
+            """));
+    }
+
     private static object Transaction(string source, string orderId, string customer, decimal gross, string occurredAt = "2024-01-01T00:00:00Z", string currency = "EUR") =>
         new { source, orderId, customerExternalId = customer, occurredAt, grossAmount = gross, currency };
 
