@@ -435,8 +435,7 @@ public sealed class TransactionsApiTests(RecordingHostFixture fixture) : IClassF
     [Fact]
     public async Task Batch_SameNewOrdersTwiceAtOnce_OneStoresThemTheOtherSeesDuplicates()
     {
-        // Both find none of the orders stored and copy them straight in; the second meets the first's unique keys,
-        // falls back to the staged path and reports duplicates. Nothing is stored or published twice.
+        // The second waits on the first's unique keys and then sees duplicates: nothing is stored or published twice.
         await _host.CreateCustomerAsync("race", "r1");
         var batch = Enumerable.Range(0, 500).Select(i => Transaction("race", $"R-{i}", "r1", 10m + i)).ToArray();
 

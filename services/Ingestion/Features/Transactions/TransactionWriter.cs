@@ -43,16 +43,6 @@ public sealed class TransactionWriter(KnownCustomers customers, Outbox outbox, T
         FROM STDIN (FORMAT BINARY)
         """;
 
-    private const string AnyStoredSql = "SELECT EXISTS (SELECT 1 FROM transactions WHERE transaction_id = ANY(@Ids))";
-
-    private const string DirectCopySavepoint = "direct_copy";
-
-    private const string DirectCopySql = """
-        COPY transactions (transaction_id, source, order_id, customer_id, occurred_at, gross_amount, discount_amount, cost_amount,
-            currency, quantity, channel, category, promotion_code, campaign_code, is_return, recorded_at)
-        FROM STDIN (FORMAT BINARY)
-        """;
-
     /// <summary>Up to this many rows the stage is sent as arrays; a temporary table costs more than such a write.</summary>
     public const int MaxArrayStageRows = 100;
 
@@ -115,23 +105,6 @@ public sealed class TransactionWriter(KnownCustomers customers, Outbox outbox, T
         var unknown = await customers.FindUnknownAsync(tx, rows.Select(r => r.Customer), createCustomers, knownCustomers, ct);
         var connection = tx.Connection!;
         var now = IsoTimestamp.ToMicroseconds(time.GetUtcNow());
-        if (rows.Count > MaxArrayStageRows && !HasRepeats(rows) && await TryCopyAllNewAsync(tx, rows, unknown, now, ct))
-        {
-            // The common case of a bulk import: every order is new, so it went straight into the table.
-            var fresh = new List<TransactionRecord>(rows.Count);
-            for (var i = 0; i < rows.Count; i++)
-            {
-                outcomes[i] = unknown.Contains(rows[i].Customer.CustomerId) ? RowOutcome.UnknownCustomer : RowOutcome.New;
-                if (outcomes[i] == RowOutcome.New)
-                {
-                    fresh.Add(ToRecord(rows[i]));
-                }
-            }
-
-            await outbox.AddRangeAsync(tx, EventBatches.Split(fresh, batch => new TransactionsRecorded { Transactions = batch }), ct);
-            return new WriteResult(outcomes, now);
-        }
-
         var (sql, parameters, staged) = rows.Count <= MaxArrayStageRows
             ? (FromArrays, ArrayParameters.Of(rows, unknown, now), rows.Count - rows.Count(r => unknown.Contains(r.Customer.CustomerId)))
             : (FromTable, (object)new { Now = now }, await CopyStageAsync(tx, rows, unknown, ct));
@@ -171,52 +144,6 @@ public sealed class TransactionWriter(KnownCustomers customers, Outbox outbox, T
         return new WriteResult(outcomes, now);
     }
 
-    /// <summary>
-    /// When none of the rows' ids is stored yet, copies them straight into <c>transactions</c> (binary COPY: no stage, no
-    /// conflict arbiter) and returns true. Under a savepoint: if another writer stored one of the ids meanwhile (unique
-    /// violation), nothing of this attempt remains and false sends the rows down the staged path, which sorts out
-    /// duplicates and conflicts row by row.
-    /// </summary>
-    private static async Task<bool> TryCopyAllNewAsync(NpgsqlTransaction tx, IReadOnlyList<NormalizedTransaction> rows, HashSet<Guid> unknown, DateTimeOffset now, CancellationToken ct)
-    {
-        var connection = tx.Connection!;
-        var ids = rows.Where(r => !unknown.Contains(r.Customer.CustomerId)).Select(r => r.TransactionId).ToArray();
-        if (ids.Length == 0 || await connection.ExecuteScalarAsync<bool>(new CommandDefinition(AnyStoredSql, new { Ids = ids }, tx, cancellationToken: ct)))
-        {
-            return false;
-        }
-
-        await tx.SaveAsync(DirectCopySavepoint, ct);
-        try
-        {
-            await using (var copy = await connection.BeginBinaryImportAsync(DirectCopySql, ct))
-            {
-                foreach (var t in rows)
-                {
-                    if (unknown.Count > 0 && unknown.Contains(t.Customer.CustomerId))
-                    {
-                        continue;
-                    }
-
-                    await copy.StartRowAsync(ct);
-                    await copy.WriteAsync(t.TransactionId, NpgsqlDbType.Uuid, ct);
-                    await WriteColumnsAsync(copy, t, ct);
-                    await copy.WriteAsync(now, NpgsqlDbType.TimestampTz, ct);
-                }
-
-                await copy.CompleteAsync(ct);
-            }
-
-            await tx.ReleaseAsync(DirectCopySavepoint, ct);
-            return true;
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
-        {
-            await tx.RollbackAsync(DirectCopySavepoint, ct);
-            return false;
-        }
-    }
-
     private static async Task<int> CopyStageAsync(NpgsqlTransaction tx, IReadOnlyList<NormalizedTransaction> rows, HashSet<Guid> unknown, CancellationToken ct)
     {
         var connection = tx.Connection!;
@@ -234,31 +161,25 @@ public sealed class TransactionWriter(KnownCustomers customers, Outbox outbox, T
             await copy.StartRowAsync(ct);
             await copy.WriteAsync(i, NpgsqlDbType.Integer, ct);
             await copy.WriteAsync(t.TransactionId, NpgsqlDbType.Uuid, ct);
-            await WriteColumnsAsync(copy, t, ct);
+            await copy.WriteAsync(t.Source, NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(t.OrderId, NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(t.Customer.CustomerId, NpgsqlDbType.Uuid, ct);
+            await copy.WriteAsync(t.OccurredAt, NpgsqlDbType.TimestampTz, ct);
+            await copy.WriteAsync(t.GrossAmount, NpgsqlDbType.Numeric, ct);
+            await copy.WriteAsync(t.DiscountAmount, NpgsqlDbType.Numeric, ct);
+            await copy.WriteOptionalAsync(t.CostAmount, ct);
+            await copy.WriteAsync(t.Currency, NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(t.Quantity, NpgsqlDbType.Integer, ct);
+            await copy.WriteOptionalAsync(t.Channel, ct);
+            await copy.WriteOptionalAsync(t.Category, ct);
+            await copy.WriteOptionalAsync(t.PromotionCode, ct);
+            await copy.WriteOptionalAsync(t.CampaignCode, ct);
+            await copy.WriteAsync(t.IsReturn, NpgsqlDbType.Boolean, ct);
             staged++;
         }
 
         await copy.CompleteAsync(ct);
         return staged;
-    }
-
-    /// <summary>The columns from source to is_return, in the order both COPY statements list them.</summary>
-    private static async Task WriteColumnsAsync(NpgsqlBinaryImporter copy, NormalizedTransaction t, CancellationToken ct)
-    {
-        await copy.WriteAsync(t.Source, NpgsqlDbType.Text, ct);
-        await copy.WriteAsync(t.OrderId, NpgsqlDbType.Text, ct);
-        await copy.WriteAsync(t.Customer.CustomerId, NpgsqlDbType.Uuid, ct);
-        await copy.WriteAsync(t.OccurredAt, NpgsqlDbType.TimestampTz, ct);
-        await copy.WriteAsync(t.GrossAmount, NpgsqlDbType.Numeric, ct);
-        await copy.WriteAsync(t.DiscountAmount, NpgsqlDbType.Numeric, ct);
-        await copy.WriteOptionalAsync(t.CostAmount, ct);
-        await copy.WriteAsync(t.Currency, NpgsqlDbType.Text, ct);
-        await copy.WriteAsync(t.Quantity, NpgsqlDbType.Integer, ct);
-        await copy.WriteOptionalAsync(t.Channel, ct);
-        await copy.WriteOptionalAsync(t.Category, ct);
-        await copy.WriteOptionalAsync(t.PromotionCode, ct);
-        await copy.WriteOptionalAsync(t.CampaignCode, ct);
-        await copy.WriteAsync(t.IsReturn, NpgsqlDbType.Boolean, ct);
     }
 
     private static TransactionRecord ToRecord(NormalizedTransaction t) => new()
