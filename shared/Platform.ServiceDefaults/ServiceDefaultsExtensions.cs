@@ -101,6 +101,7 @@ public static class ServiceDefaultsExtensions
                 .AddAspNetCoreInstrumentation(o => o.Filter = http => !http.Request.Path.StartsWithSegments("/health", StringComparison.Ordinal))
                 .AddHttpClientInstrumentation())
             .WithMetrics(m => m
+                .AddMeter(builder.Environment.ApplicationName) // a service's own meter, named like the service (e.g. "Segmentation")
                 .AddMeter(PlatformTelemetry.Name)
                 .AddMeter("MassTransit")
                 .AddMeter("Npgsql")

@@ -90,12 +90,15 @@ public sealed partial class ScoringRunner(NpgsqlDataSource dataSource, TimeProvi
             await using var connection = await dataSource.OpenConnectionAsync(ct);
             await connection.ExecuteAsync(new CommandDefinition(CompleteSql, new { RunId = runId, Now = time.GetUtcNow(), Customers = scored }, cancellationToken: ct));
             LogCompleted(logger, runId, scored, stopwatch.ElapsedMilliseconds);
+            SegmentationTelemetry.ScoringRunSeconds.Record(stopwatch.Elapsed.TotalSeconds);
+            SegmentationTelemetry.CustomersScored.Add(scored);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             // Whatever went wrong (database, a stored fit that cannot score, a bug), the run's transaction rolled back,
             // so the previous scores stand; the run says why and the worker goes on with the next.
             LogFailed(logger, e, runId);
+            SegmentationTelemetry.ScoringRunsFailed.Add(1);
             await using var connection = await dataSource.OpenConnectionAsync(CancellationToken.None);
             await connection.ExecuteAsync(new CommandDefinition(FailSql, new { RunId = runId, Now = time.GetUtcNow(), Error = e.Message }, cancellationToken: CancellationToken.None));
         }

@@ -89,6 +89,7 @@ public sealed class SnapshotWriter(NpgsqlDataSource dataSource, Outbox outbox, T
         }
 
         await tx.CommitAsync(ct);
+        SegmentationTelemetry.SnapshotMembers.Add(count);
         return new SnapshotInfo(id, segment.Id, segment.Name, purpose, asOf, runId, count, asOf);
     }
 
