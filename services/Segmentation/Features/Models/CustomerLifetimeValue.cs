@@ -41,7 +41,16 @@ public static class CustomerLifetimeValue
             return 0.0;
         }
 
-        var valuePerPurchase = GammaGamma.ExpectedAverageSpend(spend, history) * marginRate;
+        return DiscountedPurchases(purchases, history, periods, periodLength, discountRatePerPeriod)
+            * GammaGamma.ExpectedAverageSpend(spend, history) * marginRate;
+    }
+
+    /// <summary>
+    /// Σ_{k=1..periods} (E[purchases by k·periodLength] − E[purchases by (k−1)·periodLength]) / (1 + discountRatePerPeriod)^k:
+    /// the discounted number of expected purchases, to be multiplied by a value per purchase (any spend estimate).
+    /// </summary>
+    public static double DiscountedPurchases(BgNbdParameters purchases, PurchaseHistory history, int periods, double periodLength, double discountRatePerPeriod)
+    {
         // P(alive) does not depend on the horizon: compute it once for all periods.
         var alive = BgNbd.AliveProbability(purchases, history);
         var discount = 1.0;
@@ -55,6 +64,6 @@ public static class CustomerLifetimeValue
             previous = cumulative;
         }
 
-        return total * valuePerPurchase;
+        return total;
     }
 }

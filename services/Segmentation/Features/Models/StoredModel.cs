@@ -42,17 +42,11 @@ public sealed class StoredModel(BgNbdParameters bgNbd, GammaGammaParameters? gam
             return new ModelScore(alive, expected, null, null);
         }
 
+        // Monthly periods over the horizon, each discounted at the annual rate for its share of a year.
         var steps = Math.Max(1, (int)Math.Round(settings.ClvHorizonDays / DaysPerMonth));
         var stepDays = (double)settings.ClvHorizonDays / steps;
-        var revenue = 0.0;
-        var before = 0.0;
-        for (var k = 1; k <= steps; k++)
-        {
-            var cumulative = k == steps ? expected : BgNbd.ExpectedPurchases(bgNbd, history, k * stepDays / unitDays);
-            revenue += (cumulative - before) * s / Math.Pow(1 + settings.AnnualDiscountRate, k * stepDays / DaysPerYear);
-            before = cumulative;
-        }
-
+        var ratePerStep = Math.Pow(1 + settings.AnnualDiscountRate, stepDays / DaysPerYear) - 1;
+        var revenue = CustomerLifetimeValue.DiscountedPurchases(bgNbd, history, steps, stepDays / unitDays, ratePerStep) * s;
         return new ModelScore(alive, expected, s, revenue);
     }
 }
