@@ -14,11 +14,11 @@ public static class ProfilesApi
         FROM customer_profiles p WHERE p.customer_id = @customerId
         """;
 
-    private const string PurchasesSql = """
+    private const string PurchasesSql = $"""
         SELECT orders_count AS OrdersCount, returns_count AS ReturnsCount, purchase_days AS PurchaseDays, gross_revenue AS GrossRevenue,
                net_revenue AS NetRevenue, discount_total AS DiscountTotal, cost_total AS CostTotal,
                discounted_orders_count AS DiscountedOrdersCount, round(net_revenue / nullif(orders_count, 0), 2) AS AverageOrderValue,
-               round(net_revenue - cost_total - (net_revenue - costed_net_revenue) * (1 - @marginRate), 2) AS Margin,
+               round({PurchaseMargin.Sql}, 2) AS Margin,
                first_purchase_at AS FirstPurchaseAt, last_purchase_at AS LastPurchaseAt,
                (@now AT TIME ZONE 'UTC')::date - (first_purchase_at AT TIME ZONE 'UTC')::date AS TenureDays
         FROM customer_purchases WHERE customer_id = @customerId
@@ -53,7 +53,7 @@ public static class ProfilesApi
         }
 
         var purchases = await connection.QuerySingleOrDefaultAsync<PurchaseSummary>(new CommandDefinition(PurchasesSql,
-            new { customerId, now = time.GetUtcNow(), marginRate = (decimal)(await scoring.GetSettingsAsync(ct)).DefaultMarginRate }, cancellationToken: ct));
+            new { customerId, now = time.GetUtcNow(), margin_rate = (decimal)(await scoring.GetSettingsAsync(ct)).DefaultMarginRate }, cancellationToken: ct));
         var channels = await connection.QueryAsync<ChannelMix>(new CommandDefinition(ChannelsSql, new { customerId }, cancellationToken: ct));
         var scores = await connection.QuerySingleOrDefaultAsync<CustomerScores>(new CommandDefinition(ScoresSql, new { customerId }, cancellationToken: ct));
         return TypedResults.Ok(profile with { Purchases = purchases, Channels = channels.ToList(), Scores = scores });

@@ -4,6 +4,7 @@ using Dapper;
 using Npgsql;
 using NpgsqlTypes;
 using Segmentation.Features.Models;
+using Segmentation.Features.Profiles;
 
 namespace Segmentation.Features.Scoring;
 
@@ -19,18 +20,18 @@ public sealed partial class ScoringRunner(NpgsqlDataSource dataSource, TimeProvi
     private const long LockKey = 7_290_412_102;
 
     // Purchases as they are now: the running aggregates, one row per customer (the fast path).
-    private const string CurrentPurchasesSql = """
+    private const string CurrentPurchasesSql = $"""
         SELECT customer_id, orders_count, net_revenue, first_purchase_at, last_purchase_at,
                discounted_orders_count::float8 / nullif(orders_count, 0) AS discounted_share,
-               net_revenue - cost_total - (net_revenue - costed_net_revenue) * (1 - @DefaultMarginRate) AS margin
+               {PurchaseMargin.Sql} AS margin
         FROM customer_purchases
         """;
 
     // Purchases as of a past date: summed from the daily rows up to that UTC day (purchase times at day precision).
-    private const string PurchasesAsOfSql = """
+    private const string PurchasesAsOfSql = $"""
         SELECT customer_id, orders_count, net_revenue, first_purchase_at, last_purchase_at,
                discounted_orders_count::float8 / nullif(orders_count, 0) AS discounted_share,
-               net_revenue - cost_total - (net_revenue - costed_net_revenue) * (1 - @DefaultMarginRate) AS margin
+               {PurchaseMargin.Sql} AS margin
         FROM (
             SELECT customer_id,
                    coalesce(sum(orders_count) FILTER (WHERE NOT is_return), 0)::int AS orders_count,
@@ -142,7 +143,7 @@ public sealed partial class ScoringRunner(NpgsqlDataSource dataSource, TimeProvi
     {
         var facts = new List<CustomerFacts>();
         await using var command = new NpgsqlCommand(run.AsOfGiven ? AsOfFactsSql : CurrentFactsSql, connection, tx);
-        command.Parameters.AddWithValue("DefaultMarginRate", (decimal)settings.DefaultMarginRate);
+        command.Parameters.AddWithValue(PurchaseMargin.RateParameter, (decimal)settings.DefaultMarginRate);
         command.Parameters.AddWithValue("AsOfDay", DateOnly.FromDateTime(run.AsOf.UtcDateTime));
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))

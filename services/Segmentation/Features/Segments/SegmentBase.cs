@@ -1,4 +1,5 @@
 using Npgsql;
+using Segmentation.Features.Profiles;
 
 namespace Segmentation.Features.Segments;
 
@@ -8,12 +9,12 @@ namespace Segmentation.Features.Segments;
 /// </summary>
 public static class SegmentBase
 {
-    /// <summary>A subquery aliased <c>b</c>; its parameters are <c>@base_as_of</c> and <c>@base_margin_rate</c>.</summary>
-    public const string Sql = """
+    /// <summary>A subquery aliased <c>b</c>; its parameters are <c>@base_as_of</c> and <c>@margin_rate</c> (<see cref="PurchaseMargin"/>).</summary>
+    public const string Sql = $"""
         (SELECT p.customer_id, p.lifecycle, p.gender, p.birth_year, p.country, p.region, p.join_date, p.acquisition_channel,
                 p.acquisition_campaign, p.consent_email, p.consent_sms, p.consent_mail, p.consent_phone,
                 u.orders_count, u.returns_count, u.purchase_days, u.gross_revenue, u.net_revenue, u.discount_total,
-                u.net_revenue - u.cost_total - (u.net_revenue - u.costed_net_revenue) * (1 - @base_margin_rate) AS margin,
+                {PurchaseMargin.Sql} AS margin,
                 round(u.net_revenue / nullif(u.orders_count, 0), 2) AS average_order_value,
                 u.discounted_orders_count::numeric / nullif(u.orders_count, 0) AS discounted_share,
                 u.first_purchase_at, u.last_purchase_at,
@@ -30,6 +31,6 @@ public static class SegmentBase
     {
         ArgumentNullException.ThrowIfNull(command);
         command.Parameters.Add(new NpgsqlParameter("base_as_of", NpgsqlTypes.NpgsqlDbType.TimestampTz) { Value = asOf.ToUniversalTime() });
-        command.Parameters.Add(new NpgsqlParameter("base_margin_rate", NpgsqlTypes.NpgsqlDbType.Numeric) { Value = (decimal)defaultMarginRate });
+        command.Parameters.Add(new NpgsqlParameter(PurchaseMargin.RateParameter, NpgsqlTypes.NpgsqlDbType.Numeric) { Value = (decimal)defaultMarginRate });
     }
 }
