@@ -45,29 +45,12 @@ public static class ResponsesApi
     {
         var group = app.MapGroup("/v1/responses").WithTags("Responses");
         group.MapPost("/", RecordAsync)
-            .WithName("RecordResponse")
-            .WithSummary("Records one campaign response (201 new, 200 replay).")
-            .WithDescription(Rules)
-            .WithMetadata(new RequestSizeLimitAttribute(MaxSingleBodyBytes))
-            .Produces<ResponseResponse>(StatusCodes.Status201Created)
-            .Produces<ResponseResponse>(StatusCodes.Status200OK)
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+            .RecordsOne<ResponseResponse>("RecordResponse", "Records one campaign response (201 new, 200 replay).", Rules, MaxSingleBodyBytes);
         group.MapPost("/batch", RecordBatchAsync)
-            .WithName("RecordResponsesBatch")
-            .WithSummary("Records up to 10,000 campaign responses, all or nothing.")
-            .WithDescription("A JSON array of responses (each as for POST /v1/responses). If any item is invalid, names an unknown customer or conflicts with a stored response, nothing is written and the problem names the items as [i].field. Otherwise 200 with each item's status: new or duplicate.\n\n" + Rules)
-            .WithMetadata(new RequestSizeLimitAttribute(MaxBatchBodyBytes))
-            .Produces<ResponseBatchResponse>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+            .RecordsBatch<ResponseBatchResponse>("RecordResponsesBatch", "Records up to 10,000 campaign responses, all or nothing.",
+                "responses", "/v1/responses", "response", Rules, MaxBatchBodyBytes);
         group.MapGet("/{responseId:guid}", GetAsync)
-            .WithName("GetResponse")
-            .WithSummary("Reads one response as stored.")
-            .Produces<ResponseResponse>()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ReadsOne<ResponseResponse>("GetResponse", "Reads one response as stored.");
         return app;
     }
 

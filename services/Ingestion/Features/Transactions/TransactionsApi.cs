@@ -53,29 +53,12 @@ public static class TransactionsApi
     {
         var group = app.MapGroup("/v1/transactions").WithTags("Transactions");
         group.MapPost("/", RecordAsync)
-            .WithName("RecordTransaction")
-            .WithSummary("Records one order or return (201 new, 200 replay).")
-            .WithDescription(Rules)
-            .WithMetadata(new RequestSizeLimitAttribute(MaxSingleBodyBytes))
-            .Produces<TransactionResponse>(StatusCodes.Status201Created)
-            .Produces<TransactionResponse>(StatusCodes.Status200OK)
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+            .RecordsOne<TransactionResponse>("RecordTransaction", "Records one order or return (201 new, 200 replay).", Rules, MaxSingleBodyBytes);
         group.MapPost("/batch", RecordBatchAsync)
-            .WithName("RecordTransactionsBatch")
-            .WithSummary("Records up to 10,000 orders or returns, all or nothing.")
-            .WithDescription("A JSON array of transactions (each as for POST /v1/transactions). If any item is invalid, names an unknown customer or conflicts with a stored order, nothing is written and the problem names the items as [i].field. Otherwise 200 with each item's status: new or duplicate.\n\n" + Rules)
-            .WithMetadata(new RequestSizeLimitAttribute(MaxBatchBodyBytes))
-            .Produces<TransactionBatchResponse>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+            .RecordsBatch<TransactionBatchResponse>("RecordTransactionsBatch", "Records up to 10,000 orders or returns, all or nothing.",
+                "transactions", "/v1/transactions", "order", Rules, MaxBatchBodyBytes);
         group.MapGet("/{transactionId:guid}", GetAsync)
-            .WithName("GetTransaction")
-            .WithSummary("Reads one transaction as stored (returns with negative amounts).")
-            .Produces<TransactionResponse>()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ReadsOne<TransactionResponse>("GetTransaction", "Reads one transaction as stored (returns with negative amounts).");
         return app;
     }
 
