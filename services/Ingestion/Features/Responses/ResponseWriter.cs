@@ -76,53 +76,20 @@ public sealed class ResponseWriter(KnownCustomers customers, ConsentWriter conse
     {
         ArgumentNullException.ThrowIfNull(tx);
         ArgumentNullException.ThrowIfNull(rows);
-        var outcomes = new RowOutcome[rows.Count];
         if (rows.Count == 0)
         {
-            return new WriteResult(outcomes, time.GetUtcNow());
+            return new WriteResult([], time.GetUtcNow());
         }
 
         var unknown = await customers.FindUnknownAsync(tx, rows.Select(r => r.Customer), createCustomers, knownCustomers, ct);
-        var connection = tx.Connection!;
         var now = IsoTimestamp.ToMicroseconds(time.GetUtcNow());
         var (sql, parameters, staged) = rows.Count <= TransactionWriter.MaxArrayStageRows
             ? (FromArrays, ArrayParameters.Of(rows, unknown, now), rows.Count - rows.Count(r => unknown.Contains(r.Customer.CustomerId)))
             : (FromTable, (object)new { Now = now }, await CopyStageAsync(tx, rows, unknown, ct));
-        var seen = new HashSet<Guid>(rows.Count);
-        var insert = rows.Any(r => !seen.Add(r.ResponseId)) ? sql.InsertFirstOfRepeats : sql.Insert;
-        var inserted = (await connection.QueryAsync<Guid>(new CommandDefinition(insert, parameters, tx, cancellationToken: ct))).ToHashSet();
-        var conflicts = inserted.Count == staged
-            ? []
-            : (await connection.QueryAsync<int>(new CommandDefinition(sql.Conflicts, parameters, tx, cancellationToken: ct))).ToHashSet();
-
-        var recorded = new List<ResponseRecord>(inserted.Count);
-        var optOuts = new List<NormalizedResponse>();
-        for (var i = 0; i < rows.Count; i++)
-        {
-            var row = rows[i];
-            if (unknown.Contains(row.Customer.CustomerId))
-            {
-                outcomes[i] = RowOutcome.UnknownCustomer;
-            }
-            else if (conflicts.Contains(i))
-            {
-                outcomes[i] = RowOutcome.Conflict;
-            }
-            else if (inserted.Remove(row.ResponseId))
-            {
-                outcomes[i] = RowOutcome.New;
-                recorded.Add(ToRecord(row));
-                if (row.Type == ResponseVocabulary.OptedOut)
-                {
-                    optOuts.Add(row);
-                }
-            }
-            else
-            {
-                outcomes[i] = RowOutcome.Duplicate;
-            }
-        }
-
+        var outcomes = await sql.RunAsync(tx, rows, r => r.ResponseId, r => r.Customer.CustomerId, unknown, parameters, staged, ct);
+        var fresh = rows.Where((_, i) => outcomes[i] == RowOutcome.New).ToList();
+        var recorded = fresh.Select(ToRecord).ToList();
+        var optOuts = fresh.Where(r => r.Type == ResponseVocabulary.OptedOut).ToList();
         await outbox.AddRangeAsync(tx, EventBatches.Split(recorded, batch => new ResponsesRecorded { Responses = batch }), ct);
         await WithdrawConsentsAsync(tx, optOuts, ct);
         return new WriteResult(outcomes, now);

@@ -1,3 +1,6 @@
+using Dapper;
+using Npgsql;
+
 namespace Ingestion.Features.Transactions;
 
 /// <summary>
@@ -13,6 +16,40 @@ public sealed record StageStatements(string Insert, string InsertFirstOfRepeats,
         Fill(insertSql, stage, "", ""),
         Fill(insertSql, stage, $"DISTINCT ON ({idColumn})", $"ORDER BY {idColumn}, row_index"),
         Fill(conflictsSql, stage, "", ""));
+
+    /// <summary>
+    /// Runs the insert (the first-of-repeats form when an id occurs more than once) and, only when some staged row was
+    /// not inserted, the conflict check; returns each row's outcome in input order. Rows of <paramref name="unknown"/>
+    /// customers were left out of the stage; <paramref name="staged"/> is how many rows the stage holds.
+    /// </summary>
+    public async Task<RowOutcome[]> RunAsync<TRow>(
+        NpgsqlTransaction tx, IReadOnlyList<TRow> rows, Func<TRow, Guid> idOf, Func<TRow, Guid> customerOf, HashSet<Guid> unknown,
+        object parameters, int staged, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(tx);
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(idOf);
+        ArgumentNullException.ThrowIfNull(customerOf);
+        ArgumentNullException.ThrowIfNull(unknown);
+        var connection = tx.Connection!;
+        var seen = new HashSet<Guid>(rows.Count);
+        var insert = rows.Any(r => !seen.Add(idOf(r))) ? InsertFirstOfRepeats : Insert;
+        var inserted = (await connection.QueryAsync<Guid>(new CommandDefinition(insert, parameters, tx, cancellationToken: ct))).ToHashSet();
+        var conflicts = inserted.Count == staged
+            ? []
+            : (await connection.QueryAsync<int>(new CommandDefinition(Conflicts, parameters, tx, cancellationToken: ct))).ToHashSet();
+
+        var outcomes = new RowOutcome[rows.Count];
+        for (var i = 0; i < rows.Count; i++)
+        {
+            outcomes[i] = unknown.Contains(customerOf(rows[i])) ? RowOutcome.UnknownCustomer
+                : conflicts.Contains(i) ? RowOutcome.Conflict
+                : inserted.Remove(idOf(rows[i])) ? RowOutcome.New // the first row with this id is the one inserted
+                : RowOutcome.Duplicate;
+        }
+
+        return outcomes;
+    }
 
     private static string Fill(string sql, string stage, string distinct, string order) => sql
         .Replace("{stage}", stage, StringComparison.Ordinal)

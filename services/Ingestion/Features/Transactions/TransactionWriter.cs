@@ -96,50 +96,18 @@ public sealed class TransactionWriter(KnownCustomers customers, Outbox outbox, T
     {
         ArgumentNullException.ThrowIfNull(tx);
         ArgumentNullException.ThrowIfNull(rows);
-        var outcomes = new RowOutcome[rows.Count];
         if (rows.Count == 0)
         {
-            return new WriteResult(outcomes, time.GetUtcNow());
+            return new WriteResult([], time.GetUtcNow());
         }
 
         var unknown = await customers.FindUnknownAsync(tx, rows.Select(r => r.Customer), createCustomers, knownCustomers, ct);
-        var connection = tx.Connection!;
         var now = IsoTimestamp.ToMicroseconds(time.GetUtcNow());
         var (sql, parameters, staged) = rows.Count <= MaxArrayStageRows
             ? (FromArrays, ArrayParameters.Of(rows, unknown, now), rows.Count - rows.Count(r => unknown.Contains(r.Customer.CustomerId)))
             : (FromTable, (object)new { Now = now }, await CopyStageAsync(tx, rows, unknown, ct));
-        var insert = HasRepeats(rows) ? sql.InsertFirstOfRepeats : sql.Insert;
-        var inserted = (await connection.QueryAsync<Guid>(new CommandDefinition(insert, parameters, tx, cancellationToken: ct))).ToHashSet();
-
-        // Only when some staged row was not inserted can one differ from what is stored: skip the join otherwise.
-        var conflicts = inserted.Count == staged
-            ? []
-            : (await connection.QueryAsync<int>(new CommandDefinition(sql.Conflicts, parameters, tx, cancellationToken: ct))).ToHashSet();
-
-        var recorded = new List<TransactionRecord>(inserted.Count);
-        for (var i = 0; i < rows.Count; i++)
-        {
-            var row = rows[i];
-            if (unknown.Contains(row.Customer.CustomerId))
-            {
-                outcomes[i] = RowOutcome.UnknownCustomer;
-            }
-            else if (conflicts.Contains(i))
-            {
-                outcomes[i] = RowOutcome.Conflict;
-            }
-            else if (inserted.Remove(row.TransactionId))
-            {
-                // The first row with this id is the one DISTINCT ON inserted; later ones are duplicates.
-                outcomes[i] = RowOutcome.New;
-                recorded.Add(ToRecord(row));
-            }
-            else
-            {
-                outcomes[i] = RowOutcome.Duplicate;
-            }
-        }
-
+        var outcomes = await sql.RunAsync(tx, rows, r => r.TransactionId, r => r.Customer.CustomerId, unknown, parameters, staged, ct);
+        var recorded = rows.Where((_, i) => outcomes[i] == RowOutcome.New).Select(ToRecord).ToList();
         await outbox.AddRangeAsync(tx, EventBatches.Split(recorded, batch => new TransactionsRecorded { Transactions = batch }), ct);
         return new WriteResult(outcomes, now);
     }
@@ -200,12 +168,6 @@ public sealed class TransactionWriter(KnownCustomers customers, Outbox outbox, T
         CampaignCode = t.CampaignCode,
         IsReturn = t.IsReturn,
     };
-
-    private static bool HasRepeats(IReadOnlyList<NormalizedTransaction> rows)
-    {
-        var seen = new HashSet<Guid>(rows.Count);
-        return rows.Any(r => !seen.Add(r.TransactionId));
-    }
 
     /// <summary>The stage of a small write as array parameters (column by column; rows of unknown customers left out).</summary>
     private sealed record ArrayParameters(
