@@ -9,14 +9,19 @@ namespace Platform.ServiceDefaults;
 /// failed after the retries. Only this service's own receive endpoints are reachable (names recorded when the bus
 /// configured them), never an arbitrary queue.
 /// </summary>
-public sealed class ErrorQueues(RabbitMqOptions rabbit, ReceiveEndpointNames endpoints)
+public sealed class ErrorQueues(RabbitMqOptions rabbit, ReceiveEndpointNames endpoints) : IAsyncDisposable
 {
+    // One connection for the service's lifetime (each call opens its own channels): an erasure per message would
+    // otherwise open a TCP and AMQP connection each time.
+    private readonly SemaphoreSlim _connecting = new(1, 1);
+    private IConnection? _connection;
+
     private const string ErrorSuffix = "_error";
 
     /// <summary>Every receive endpoint of this service with the number of messages waiting in its error queue.</summary>
     public async Task<IReadOnlyList<ErrorQueueInfo>> ListAsync(CancellationToken ct)
     {
-        await using var connection = await ConnectAsync(ct);
+        var connection = await ConnectAsync(ct);
         var result = new List<ErrorQueueInfo>();
         foreach (var endpoint in endpoints.Names.Order(StringComparer.Ordinal))
         {
@@ -30,7 +35,7 @@ public sealed class ErrorQueues(RabbitMqOptions rabbit, ReceiveEndpointNames end
     public async Task<IReadOnlyList<ParkedMessage>> PeekAsync(string endpoint, int limit, CancellationToken ct)
     {
         EnsureKnown(endpoint);
-        await using var connection = await ConnectAsync(ct);
+        var connection = await ConnectAsync(ct);
         await using var channel = await connection.CreateChannelAsync(cancellationToken: ct);
         var messages = new List<ParkedMessage>();
         try
@@ -62,7 +67,7 @@ public sealed class ErrorQueues(RabbitMqOptions rabbit, ReceiveEndpointNames end
     public async Task<int> ReplayAsync(string endpoint, int max, CancellationToken ct)
     {
         EnsureKnown(endpoint);
-        await using var connection = await ConnectAsync(ct);
+        var connection = await ConnectAsync(ct);
         await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), ct);
         var moved = 0;
         try
@@ -102,7 +107,7 @@ public sealed class ErrorQueues(RabbitMqOptions rabbit, ReceiveEndpointNames end
     {
         var id = customerId.ToString("D");
         var changed = 0;
-        await using var connection = await ConnectAsync(ct);
+        var connection = await ConnectAsync(ct);
         foreach (var endpoint in endpoints.Names)
         {
             var queue = endpoint + ErrorSuffix;
@@ -145,7 +150,47 @@ public sealed class ErrorQueues(RabbitMqOptions rabbit, ReceiveEndpointNames end
         }
     }
 
+    /// <summary>Closes the connection, if one was opened.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_connection is not null)
+        {
+            await _connection.DisposeAsync();
+        }
+
+        _connecting.Dispose();
+    }
+
     private async Task<IConnection> ConnectAsync(CancellationToken ct)
+    {
+        if (_connection is { IsOpen: true } open)
+        {
+            return open;
+        }
+
+        await _connecting.WaitAsync(ct);
+        try
+        {
+            if (_connection is { IsOpen: true } opened)
+            {
+                return opened;
+            }
+
+            if (_connection is not null)
+            {
+                await _connection.DisposeAsync();
+            }
+
+            _connection = await CreateConnectionAsync(ct);
+            return _connection;
+        }
+        finally
+        {
+            _connecting.Release();
+        }
+    }
+
+    private async Task<IConnection> CreateConnectionAsync(CancellationToken ct)
     {
         var factory = new ConnectionFactory
         {
