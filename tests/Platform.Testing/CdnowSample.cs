@@ -7,7 +7,7 @@ namespace Platform.Testing;
 public static class CdnowSample
 {
     /// <summary>Where the reference file is, beside the checkout.</summary>
-    public static string Path { get; } = System.IO.Path.Combine(TestServers.RepositoryRoot(), "..", "shared", "data", "cdnow", "CDNOW_sample.txt");
+    public static string Path { get; } = ReferenceData.Path("cdnow", "CDNOW_sample.txt");
 
     /// <summary>
     /// One CSV row per raw transaction (source <c>cdnow</c>, order id = line number, customer = sample id, midnight UTC of

@@ -3,6 +3,6 @@ namespace Segmentation.Tests;
 public sealed class ProjectSmokeTests
 {
     [Fact]
-    public void ReferenceData_IsBesideTheCheckout() =>
-        Assert.True(File.Exists(Path.Combine(Platform.Testing.TestServers.RepositoryRoot(), "..", "shared", "data", "cdnow", "CDNOW_sample.txt")));
+    public void ReferenceData_IsFound() =>
+        Assert.True(File.Exists(Platform.Testing.ReferenceData.Path("cdnow", "CDNOW_sample.txt")));
 }

@@ -21,7 +21,7 @@ internal static class Cdnow
     public static IReadOnlyDictionary<int, PurchaseHistory> PublishedSummary => Published.Value;
 
     private static string DataFile(string name) =>
-        Path.Combine(Platform.Testing.TestServers.RepositoryRoot(), "..", "shared", "data", "cdnow", name);
+        Platform.Testing.ReferenceData.Path("cdnow", name);
 
     private static List<(int Customer, DateOnly Day, double Dollars)> ReadTransactions()
     {
