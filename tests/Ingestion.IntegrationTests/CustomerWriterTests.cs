@@ -3,6 +3,7 @@ using Ingestion.Features.Customers;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Platform.ServiceDefaults;
+using Platform.Testing;
 
 namespace Ingestion.IntegrationTests;
 
@@ -131,6 +132,52 @@ public sealed class CustomerWriterTests(CustomersFixture app) : IClassFixture<Cu
     }
 
     [Fact]
+    public async Task Versions_RiseWithEveryChange_StayOnAReplay_AndEventsCarryThem()
+    {
+        var customer = Customer("writer", "versions", c => c with { City = "Lyon" });
+        await InTransactionAsync(tx => _customers.UpsertAsync(tx, [customer], default));
+        var created = await VersionAsync(customer.CustomerId);
+
+        await InTransactionAsync(tx => _customers.UpsertAsync(tx, [customer], default));
+        var replayed = await VersionAsync(customer.CustomerId);
+        await InTransactionAsync(tx => _customers.UpsertAsync(tx, [customer with { City = "Nice" }], default));
+        var changed = await VersionAsync(customer.CustomerId);
+        await InTransactionAsync(tx => _customers.UpsertAsync(tx, [customer with { City = "Nice", Consents = [new NormalizedConsent("sms", true, Utc(2024, 1, 1))] }], default));
+        var consented = await VersionAsync(customer.CustomerId);
+
+        Assert.Equal(created, replayed);
+        Assert.True(changed > created);
+        Assert.True(consented > changed);
+        var events = await app.CustomerEventsAsync(customer.CustomerId);
+        Assert.Equal([created, changed, consented], events.Select(e => e.GetProperty("version").GetInt64()));
+    }
+
+    [Fact]
+    public async Task Versions_OfConcurrentWriters_FollowTheOrderTheyCommit_NotTheirClocks()
+    {
+        var customer = Customer("writer", "versions-race");
+        await InTransactionAsync(tx => _customers.UpsertAsync(tx, [customer], default));
+
+        // The first writer starts (and would take its clock) first, but holds off its commit until the second writer has
+        // queued behind its row lock; the second commits last and must carry the higher version.
+        await using var first = await _db.OpenConnectionAsync();
+        await using var firstTx = await first.BeginTransactionAsync();
+        await _customers.UpsertAsync(firstTx, [customer with { City = "first" }], default);
+        var second = InTransactionAsync(tx => _customers.UpsertAsync(tx, [customer with { City = "second" }], default));
+        await Eventually.TrueAsync(
+            () => app.ScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock')"),
+            "the second writer to wait for the first one's row lock");
+        await firstTx.CommitAsync();
+        await second;
+
+        var versions = (await app.CustomerEventsAsync(customer.CustomerId)).Select(e => e.GetProperty("version").GetInt64()).ToList();
+        Assert.Equal(3, versions.Count); // created, first, second (in outbox order)
+        Assert.True(versions[2] > versions[1], $"the last committed write has the higher version: {string.Join(", ", versions)}");
+        Assert.Equal(versions[2], await VersionAsync(customer.CustomerId));
+        Assert.Equal("second", await app.ScalarAsync<string>("SELECT city FROM customers WHERE customer_id = @Id", new { Id = customer.CustomerId }));
+    }
+
+    [Fact]
     public async Task LoadRecords_ReturnsKnownCustomersOnly()
     {
         var customer = Customer("writer", "load", c => c with { BirthDate = new DateOnly(1970, 7, 1), Gender = "other" });
@@ -151,6 +198,9 @@ public sealed class CustomerWriterTests(CustomersFixture app) : IClassFixture<Cu
     }
 
     private static DateTimeOffset Utc(int year, int month, int day) => new(year, month, day, 0, 0, 0, TimeSpan.Zero);
+
+    private Task<long> VersionAsync(Guid id) =>
+        app.ScalarAsync<long>("SELECT version FROM customers WHERE customer_id = @Id", new { Id = id });
 
     private Task<DateTimeOffset> UpdatedAtAsync(Guid id) =>
         app.ScalarAsync<DateTimeOffset>("SELECT updated_at FROM customers WHERE customer_id = @Id", new { Id = id });

@@ -8,4 +8,11 @@ public sealed record CustomerErased
 
     /// <summary>When Ingestion erased them.</summary>
     public required DateTimeOffset ErasedAt { get; init; }
+
+    /// <summary>
+    /// The version the customer record had when it was erased: every version up to it is stale (a late or replayed
+    /// <see cref="CustomersUpserted"/> must not bring the customer back); a later registration of the same customer id
+    /// has a higher one. 0 in events written before versions existed (then <see cref="ErasedAt"/> decides).
+    /// </summary>
+    public long Version { get; init; }
 }

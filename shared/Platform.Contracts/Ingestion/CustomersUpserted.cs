@@ -3,7 +3,7 @@ namespace Platform.Contracts.Ingestion;
 /// <summary>Customers or prospects were created or changed in Ingestion (DESIGN's <c>CustomerUpserted</c>, in batches of up to 1,000).</summary>
 public sealed record CustomersUpserted
 {
-    /// <summary>The customers as they are now; consumers keep the newest version of each, whatever the delivery order.</summary>
+    /// <summary>The customers as they are now; consumers keep the highest <see cref="CustomerRecord.Version"/> of each, whatever the delivery order.</summary>
     public required IReadOnlyList<CustomerRecord> Customers { get; init; }
 }
 
@@ -49,8 +49,15 @@ public sealed record CustomerRecord
     /// <summary>Marketing consent per channel; null where the customer never said.</summary>
     public required ChannelConsents Consents { get; init; }
 
-    /// <summary>When Ingestion recorded this version.</summary>
+    /// <summary>When Ingestion recorded this version (for people; order versions by <see cref="Version"/>, never by this time).</summary>
     public required DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>
+    /// The version of this record, assigned by Ingestion's database in the transaction that wrote it, under the row's lock:
+    /// a write committed later always has a higher version, whatever the clocks. Consumers keep the highest.
+    /// 0 in events written before versions existed (then <see cref="UpdatedAt"/> decides).
+    /// </summary>
+    public long Version { get; init; }
 }
 
 /// <summary>Consent to be contacted for marketing, per channel: true granted, false refused or withdrawn, null unknown.</summary>

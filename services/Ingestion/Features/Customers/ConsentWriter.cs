@@ -23,6 +23,11 @@ public sealed class ConsentWriter(TimeProvider time)
         RETURNING customer_id
         """;
 
+    // Customer rows first, then their consents, in key order: the order every customer writer takes them in
+    // (CustomerWriter's upsert locks the customer rows, even unchanged ones, before it writes consents), so an
+    // opt-out and a customer update of the same customer never deadlock.
+    private const string LockCustomersSql = "SELECT customer_id FROM customers WHERE customer_id = ANY(@CustomerIds) ORDER BY customer_id FOR NO KEY UPDATE";
+
     // Only for customers that exist (a response may name one that was erased meanwhile); rows in key order so two
     // writers lock them in the same order.
     private const string WithdrawSql = """
@@ -37,15 +42,15 @@ public sealed class ConsentWriter(TimeProvider time)
         RETURNING customer_id
         """;
 
-    // A consent change is a new version of the customer: downstream services keep the version with the newest
-    // updated_at, so without this bump they would drop the event that carries the change.
-    private const string TouchSql = "UPDATE customers SET updated_at = @Now WHERE customer_id = ANY(@CustomerIds) AND updated_at < @Now";
+    // A consent change is a new version of the customer: downstream services keep the highest version, so without
+    // this bump they would drop the event that carries the change. The version is taken once the row is locked.
+    private const string TouchSql = "UPDATE customers SET updated_at = greatest(updated_at, @Now), version = nextval('customer_versions') WHERE customer_id = ANY(@CustomerIds)";
 
     /// <summary>
     /// Records withdrawals of consent, e.g. from opted-out responses (origin <c>response:&lt;id&gt;</c>), set-based; at
     /// most one per customer and channel (one of <see cref="ConsentChannels.All"/>). A row changes only when consent
     /// was granted (or never given) and the withdrawal is newer than what is stored; those customers get a new
-    /// <c>updated_at</c>. Returns the customers whose consent changed: the caller publishes their new version
+    /// version. Returns the customers whose consent changed: the caller publishes their new version
     /// (<see cref="CustomerWriter.PublishAsync"/>) in the same transaction. Unknown customers change nothing.
     /// </summary>
     public async Task<IReadOnlySet<Guid>> WithdrawAsync(NpgsqlTransaction tx, IReadOnlyList<ConsentWithdrawal> withdrawals, CancellationToken ct)
@@ -62,6 +67,8 @@ public sealed class ConsentWriter(TimeProvider time)
             return new HashSet<Guid>();
         }
 
+        var customerIds = withdrawals.Select(w => w.CustomerId).Distinct().ToArray();
+        await tx.Connection!.ExecuteAsync(new CommandDefinition(LockCustomersSql, new { CustomerIds = customerIds }, tx, cancellationToken: ct));
         var changed = (await tx.Connection!.QueryAsync<Guid>(new CommandDefinition(WithdrawSql, new
         {
             CustomerIds = withdrawals.Select(w => w.CustomerId).ToArray(),
@@ -93,7 +100,7 @@ public sealed class ConsentWriter(TimeProvider time)
         return changed.ToHashSet();
     }
 
-    /// <summary>Gives the customers a new version time (now).</summary>
+    /// <summary>Gives the customers a new version (and <c>updated_at</c> now, unless it is later already).</summary>
     internal async Task TouchAsync(NpgsqlTransaction tx, IReadOnlyCollection<Guid> customerIds, CancellationToken ct)
     {
         if (customerIds.Count > 0)

@@ -15,12 +15,14 @@ public sealed class CustomerEraser(NpgsqlDataSource db, CustomerWriter customers
     // person while it is being re-rooted (see EmailLocks).
     private const string EmailsSql = "SELECT email FROM customers WHERE (customer_id = @CustomerId OR person_id = @CustomerId) AND email IS NOT NULL";
 
-    private const string DeleteSql = "DELETE FROM customers WHERE customer_id = @CustomerId RETURNING customer_id";
+    // The erased row's version goes with CustomerErased: consumers drop any version up to it, and a later registration
+    // of the same customer id gets a higher one from the same sequence.
+    private const string DeleteSql = "DELETE FROM customers WHERE customer_id = @CustomerId RETURNING version";
 
     // Records linked to the erased one as their person move to the earliest remaining record, so no person id
     // keeps pointing at (and revealing) the erased customer.
     private const string ReRootSql = """
-        UPDATE customers AS c SET person_id = heir.customer_id, updated_at = @Now
+        UPDATE customers AS c SET person_id = heir.customer_id, updated_at = @Now, version = nextval('customer_versions')
         FROM (SELECT customer_id FROM customers WHERE person_id = @CustomerId ORDER BY created_at, customer_id LIMIT 1) AS heir
         WHERE c.person_id = @CustomerId
         RETURNING c.customer_id
@@ -48,8 +50,8 @@ public sealed class CustomerEraser(NpgsqlDataSource db, CustomerWriter customers
         await using var tx = await connection.BeginTransactionAsync(ct);
         var emails = await connection.QueryAsync<string>(new CommandDefinition(EmailsSql, new { CustomerId = customerId }, tx, cancellationToken: ct));
         await EmailLocks.LockAsync(tx, emails, ct);
-        var deleted = await connection.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(DeleteSql, new { CustomerId = customerId }, tx, cancellationToken: ct));
-        if (deleted is null)
+        var version = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(DeleteSql, new { CustomerId = customerId }, tx, cancellationToken: ct));
+        if (version is null)
         {
             return false;
         }
@@ -59,7 +61,7 @@ public sealed class CustomerEraser(NpgsqlDataSource db, CustomerWriter customers
         var id = customerId.ToString();
         await connection.ExecuteAsync(new CommandDefinition(ScrubOutboxSql, new { Id = id, Pattern = $"%{id}%" }, tx, cancellationToken: ct));
         await customers.PublishAsync(tx, reRooted, ct);
-        await outbox.AddAsync(tx, new CustomerErased { CustomerId = customerId, ErasedAt = now }, ct);
+        await outbox.AddAsync(tx, new CustomerErased { CustomerId = customerId, ErasedAt = now, Version = version.Value }, ct);
         await tx.CommitAsync(ct);
         return true;
     }

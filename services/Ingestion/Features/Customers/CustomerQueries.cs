@@ -12,7 +12,7 @@ internal static class CustomerQueries
         first_name AS FirstName, last_name AS LastName, email, phone, address_line AS AddressLine, postal_code AS PostalCode,
         city, region, country, gender, birth_date AS BirthDate, join_date AS JoinDate,
         acquisition_channel AS AcquisitionChannel, acquisition_campaign AS AcquisitionCampaign, attributes::text AS Attributes,
-        created_at AS CreatedAt, updated_at AS UpdatedAt
+        created_at AS CreatedAt, updated_at AS UpdatedAt, version
         """;
 
     private const string ByIdSql = $"SELECT {Columns} FROM customers WHERE customer_id = @Id";
@@ -49,7 +49,7 @@ internal static class CustomerQueries
         Guid CustomerId, Guid PersonId, string Source, string ExternalId, string Lifecycle, string? FirstName, string? LastName,
         string? Email, string? Phone, string? AddressLine, string? PostalCode, string? City, string? Region, string? Country,
         string? Gender, DateOnly? BirthDate, DateOnly? JoinDate, string? AcquisitionChannel, string? AcquisitionCampaign,
-        string Attributes, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+        string Attributes, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, long Version)
     {
         public CustomerResponse ToResponse(IEnumerable<ConsentRow> consents)
         {
@@ -60,7 +60,7 @@ internal static class CustomerQueries
                 City, Region, Country, Gender, BirthDate, JoinDate, AcquisitionChannel, AcquisitionCampaign,
                 ConsentChannels.All.Where(byChannel.ContainsKey).ToDictionary(c => c, c => byChannel[c].ToResponse(), StringComparer.Ordinal),
                 attributes.RootElement.Clone(),
-                CreatedAt, UpdatedAt);
+                CreatedAt, UpdatedAt, Version);
         }
     }
 
@@ -94,7 +94,8 @@ public sealed record CustomerResponse(
     IReadOnlyDictionary<string, ConsentResponse> Consents,
     JsonElement Attributes,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    long Version);
 
 /// <summary>A stored consent: the decision, when it was made, and where it came from (<c>customer</c> or <c>response:&lt;id&gt;</c>).</summary>
 public sealed record ConsentResponse(bool Granted, DateTimeOffset At, string Origin);

@@ -36,6 +36,8 @@ public sealed class CustomerWriter(ConsentWriter consents, Outbox outbox, TimePr
 
     // A new record starts as its own person (LinkPersonsSql may then join it to another); person_id is never
     // changed by an update. Rows are taken in id order so that concurrent batches lock rows in the same order.
+    // A new row takes its version from the column default; an update takes the next one once it holds the row, so
+    // a batch that started before a single update but reaches the row after it still writes the higher version.
     private const string UpsertSql = """
         INSERT INTO customers AS c (customer_id, person_id, source, external_id, lifecycle, first_name, last_name, email, phone,
             address_line, postal_code, city, region, country, gender, birth_date, join_date, acquisition_channel,
@@ -51,7 +53,8 @@ public sealed class CustomerWriter(ConsentWriter consents, Outbox outbox, TimePr
             postal_code = excluded.postal_code, city = excluded.city, region = excluded.region, country = excluded.country,
             gender = excluded.gender, birth_date = excluded.birth_date, join_date = excluded.join_date,
             acquisition_channel = excluded.acquisition_channel, acquisition_campaign = excluded.acquisition_campaign,
-            attributes = excluded.attributes, updated_at = excluded.updated_at
+            attributes = excluded.attributes, updated_at = excluded.updated_at,
+            version = nextval('customer_versions') -- evaluated once the row is locked: above every committed version
         WHERE (c.lifecycle, c.first_name, c.last_name, c.email, c.phone, c.address_line, c.postal_code, c.city, c.region,
                c.country, c.gender, c.birth_date, c.join_date, c.acquisition_channel, c.acquisition_campaign, c.attributes)
               IS DISTINCT FROM
@@ -65,7 +68,7 @@ public sealed class CustomerWriter(ConsentWriter consents, Outbox outbox, TimePr
     // email (ties, e.g. two new records of one batch, go to the lowest customer id). Runs under EmailLocks, so a
     // concurrent writer of the same email has either committed (and is seen here) or waits for this transaction.
     private const string LinkPersonsSql = """
-        UPDATE customers AS c SET person_id = first.person_id
+        UPDATE customers AS c SET person_id = first.person_id, version = nextval('customer_versions')
         FROM (
             SELECT DISTINCT ON (email) email, person_id
             FROM customers
@@ -88,6 +91,7 @@ public sealed class CustomerWriter(ConsentWriter consents, Outbox outbox, TimePr
         SELECT c.customer_id AS CustomerId, c.person_id AS PersonId, c.source, c.external_id AS ExternalId, c.lifecycle, c.gender,
                extract(year FROM c.birth_date)::int AS BirthYear, c.join_date AS JoinDate, c.country, c.region,
                c.acquisition_channel AS AcquisitionChannel, c.acquisition_campaign AS AcquisitionCampaign, c.updated_at AS UpdatedAt,
+               c.version,
                bool_or(k.granted) FILTER (WHERE k.channel = 'email') AS ConsentEmail,
                bool_or(k.granted) FILTER (WHERE k.channel = 'sms') AS ConsentSms,
                bool_or(k.granted) FILTER (WHERE k.channel = 'mail') AS ConsentMail,
@@ -252,7 +256,7 @@ public sealed class CustomerWriter(ConsentWriter consents, Outbox outbox, TimePr
     private sealed record RecordRow(
         Guid CustomerId, Guid PersonId, string Source, string ExternalId, string Lifecycle, string? Gender, int? BirthYear,
         DateOnly? JoinDate, string? Country, string? Region, string? AcquisitionChannel, string? AcquisitionCampaign, DateTimeOffset UpdatedAt,
-        bool? ConsentEmail, bool? ConsentSms, bool? ConsentMail, bool? ConsentPhone)
+        long Version, bool? ConsentEmail, bool? ConsentSms, bool? ConsentMail, bool? ConsentPhone)
     {
         public CustomerRecord ToRecord() => new()
         {
@@ -270,6 +274,7 @@ public sealed class CustomerWriter(ConsentWriter consents, Outbox outbox, TimePr
             AcquisitionCampaign = AcquisitionCampaign,
             Consents = new ChannelConsents { Email = ConsentEmail, Sms = ConsentSms, Mail = ConsentMail, Phone = ConsentPhone },
             UpdatedAt = UpdatedAt,
+            Version = Version,
         };
     }
 }

@@ -15,14 +15,15 @@ public sealed class CustomerErasedConsumer(Inbox inbox, ErrorQueues errorQueues)
 {
     // Keeps the latest erasure if the customer was erased, registered again and erased again.
     private const string TombstoneSql = """
-        INSERT INTO erased_customers AS e (customer_id, erased_at) VALUES (@CustomerId, @ErasedAt)
-        ON CONFLICT (customer_id) DO UPDATE SET erased_at = greatest(e.erased_at, excluded.erased_at)
+        INSERT INTO erased_customers AS e (customer_id, erased_at, erased_version) VALUES (@CustomerId, @ErasedAt, @Version)
+        ON CONFLICT (customer_id) DO UPDATE SET
+            erased_at = greatest(e.erased_at, excluded.erased_at), erased_version = greatest(e.erased_version, excluded.erased_version)
         """;
 
-    // A profile newer than the erasure belongs to a customer who registered again after it: it stays. Snapshot rows go
+    // A profile with a higher version than the erased record belongs to a customer who registered again after it: it stays. Snapshot rows go
     // too: erasure is the one change a frozen snapshot allows (its trigger checks the tombstone written before).
     private const string DeleteSql = """
-        DELETE FROM customer_profiles WHERE customer_id = @CustomerId AND customer_updated_at <= @ErasedAt;
+        DELETE FROM customer_profiles WHERE customer_id = @CustomerId AND (customer_version, customer_updated_at) <= (@Version, @ErasedAt);
         DELETE FROM customer_purchases WHERE customer_id = @CustomerId;
         DELETE FROM customer_daily_purchases WHERE customer_id = @CustomerId;
         DELETE FROM customer_channel_purchases WHERE customer_id = @CustomerId;
@@ -38,7 +39,7 @@ public sealed class CustomerErasedConsumer(Inbox inbox, ErrorQueues errorQueues)
         await inbox.ProcessOnceAsync(context, nameof(CustomerErasedConsumer), async (tx, ct) =>
         {
             await ErasedCustomers.LockExclusiveAsync(tx, ct);
-            var erased = new { context.Message.CustomerId, context.Message.ErasedAt };
+            var erased = new { context.Message.CustomerId, context.Message.ErasedAt, context.Message.Version };
             await tx.Connection!.ExecuteAsync(new CommandDefinition(TombstoneSql, erased, tx, cancellationToken: ct));
             await tx.Connection!.ExecuteAsync(new CommandDefinition(DeleteSql, erased, tx, cancellationToken: ct));
         });

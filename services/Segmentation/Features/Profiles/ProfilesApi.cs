@@ -10,7 +10,8 @@ public static class ProfilesApi
         SELECT p.customer_id AS CustomerId, p.person_id AS PersonId, p.source, p.external_id AS ExternalId, p.lifecycle, p.gender,
                p.birth_year AS BirthYear, p.join_date AS JoinDate, p.country, p.region, p.acquisition_channel AS AcquisitionChannel,
                p.acquisition_campaign AS AcquisitionCampaign, p.consent_email AS ConsentEmail, p.consent_sms AS ConsentSms,
-               p.consent_mail AS ConsentMail, p.consent_phone AS ConsentPhone, p.customer_updated_at AS CustomerUpdatedAt, p.created_at AS CreatedAt
+               p.consent_mail AS ConsentMail, p.consent_phone AS ConsentPhone, p.customer_updated_at AS CustomerUpdatedAt,
+               p.customer_version AS CustomerVersion, p.created_at AS CreatedAt
         FROM customer_profiles p WHERE p.customer_id = @customerId
         """;
 
@@ -79,6 +80,7 @@ public sealed record ProfileResponse(
     bool? ConsentMail,
     bool? ConsentPhone,
     DateTimeOffset CustomerUpdatedAt,
+    long CustomerVersion,
     DateTimeOffset CreatedAt)
 {
     /// <summary>Purchase aggregates; null before the first transaction.</summary>

@@ -26,7 +26,9 @@ public sealed class TransactionsRecordedConsumer(Inbox inbox, TimeProvider time)
             WHERE NOT EXISTS (
                 SELECT 1 FROM erased_customers e
                 WHERE e.customer_id = t.customer_id
-                  AND NOT EXISTS (SELECT 1 FROM customer_profiles p2 WHERE p2.customer_id = e.customer_id AND p2.customer_updated_at > e.erased_at))
+                  AND NOT EXISTS (SELECT 1 FROM customer_profiles p2
+                                  WHERE p2.customer_id = e.customer_id
+                                    AND (p2.customer_version, p2.customer_updated_at) > (e.erased_version, e.erased_at)))
         ),
         daily AS (
             INSERT INTO customer_daily_purchases AS d (customer_id, day, is_return, orders_count, gross_revenue, net_revenue,
