@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
@@ -30,9 +29,7 @@ public sealed class ImportLoadTests : IAsyncLifetime
     [Fact]
     public async Task StreamedFileOf200kRows_ImportsEveryRow_AndAgainAddsNothing()
     {
-        var clock = Stopwatch.StartNew();
         var first = await ImportAsync();
-        var firstSeconds = clock.Elapsed.TotalSeconds;
         var second = await ImportAsync();
 
         Assert.Equal("completed", first.GetProperty("status").GetString());
@@ -43,7 +40,6 @@ public sealed class ImportLoadTests : IAsyncLifetime
         Assert.Equal(200L, await _host.ScalarAsync<long>("SELECT count(*) FROM outbox_messages WHERE message_type LIKE 'Platform.Contracts.Ingestion.TransactionsRecorded,%'"));
         Assert.Equal(0, second.GetProperty("rowsNew").GetInt64());
         Assert.Equal(Rows, second.GetProperty("rowsAccepted").GetInt64());
-        Assert.True(firstSeconds < 60, $"200k rows took {firstSeconds:N1} s");
     }
 
     private async Task<JsonElement> ImportAsync()
