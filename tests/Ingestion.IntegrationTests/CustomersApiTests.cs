@@ -274,26 +274,16 @@ public sealed class CustomersApiTests(CustomersFixture app) : IClassFixture<Cust
 /// </summary>
 public sealed class CustomersFixture : IAsyncLifetime
 {
-    public TestDatabase Database { get; private set; } = null!;
-    public TestVirtualHost Vhost { get; private set; } = null!;
-    public ServiceApp<Program> App { get; private set; } = null!;
-    public HttpClient Client { get; private set; } = null!;
+    private ServiceTestHost<Program> _host = null!;
 
-    public async Task InitializeAsync()
-    {
-        Database = await TestDatabase.CreateAsync("ingestion_customers");
-        Vhost = await TestVirtualHost.CreateAsync("ingestion-customers");
-        App = new ServiceApp<Program>(ServiceSettings.For(Database, Vhost));
-        Client = new HttpClient { BaseAddress = App.StartOnLoopback(), Timeout = TimeSpan.FromMinutes(2) };
-    }
+    public TestDatabase Database => _host.Database;
+    public TestVirtualHost Vhost => _host.VirtualHost;
+    public ServiceApp<Program> App => _host.App;
+    public HttpClient Client => _host.Client;
 
-    public async Task DisposeAsync()
-    {
-        Client.Dispose();
-        await App.DisposeAsync();
-        await Vhost.DisposeAsync();
-        await Database.DisposeAsync();
-    }
+    public async Task InitializeAsync() => _host = await ServiceTestHost<Program>.StartAsync("ingestion_customers");
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
 
     /// <summary>Every <c>CustomersUpserted</c> record for the customer in the outbox, oldest first.</summary>
     public async Task<List<JsonElement>> CustomerEventsAsync(Guid customerId)
@@ -308,17 +298,9 @@ public sealed class CustomersFixture : IAsyncLifetime
         return records.Select(r => JsonDocument.Parse(r).RootElement.Clone()).ToList();
     }
 
-    public async Task<T> ScalarAsync<T>(string sql, object? args = null)
-    {
-        await using var connection = await Database.OpenAsync();
-        return (await connection.ExecuteScalarAsync<T>(sql, args))!;
-    }
+    public Task<T> ScalarAsync<T>(string sql, object? args = null) => _host.ScalarAsync<T>(sql, args);
 
-    public async Task<IEnumerable<T>> QueryAsync<T>(string sql, object? args = null)
-    {
-        await using var connection = await Database.OpenAsync();
-        return (await connection.QueryAsync<T>(sql, args)).AsList();
-    }
+    public async Task<IEnumerable<T>> QueryAsync<T>(string sql, object? args = null) => await _host.QueryAsync<T>(sql, args);
 
     /// <summary>No customer of <paramref name="source"/> and no outbox message naming it.</summary>
     public async Task AssertNothingWrittenAsync(string source)
@@ -327,21 +309,6 @@ public sealed class CustomersFixture : IAsyncLifetime
         Assert.Equal(0L, await ScalarAsync<long>("SELECT count(*) FROM outbox_messages WHERE body::text LIKE @Pattern", new { Pattern = $"%{source}%" }));
     }
 
-    public static async Task<JsonElement> AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, params string[] fields)
-    {
-        ArgumentNullException.ThrowIfNull(response);
-        Assert.Equal(status, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
-        if (fields.Length > 0)
-        {
-            var errors = problem.GetProperty("errors");
-            foreach (var field in fields)
-            {
-                Assert.True(errors.TryGetProperty(field, out _), $"problem should name '{field}': {problem}");
-            }
-        }
-
-        return problem;
-    }
+    public static Task<JsonElement> AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, params string[] fields) =>
+        ProblemAssert.HasProblemAsync(response, status, fields);
 }

@@ -1,56 +1,35 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
-using Npgsql;
+using Dapper;
 using Platform.Testing;
 
 namespace Ingestion.IntegrationTests;
 
 /// <summary>
 /// Ingestion on a real loopback port (Kestrel enforces body size limits, TestServer does not) with its own database
-/// and vhost, plus the queries the transaction, response and import tests share.
+/// and vhost (<see cref="ServiceTestHost{TProgram}"/>), plus the queries the transaction, response and import tests share.
 /// </summary>
 public sealed class RecordingTestHost : IAsyncDisposable
 {
-    private RecordingTestHost(TestDatabase database, TestVirtualHost vhost, ServiceApp<Program> app, HttpClient client)
-    {
-        Database = database;
-        VirtualHost = vhost;
-        App = app;
-        Client = client;
-    }
+    private readonly ServiceTestHost<Program> _host;
 
-    public TestDatabase Database { get; }
+    private RecordingTestHost(ServiceTestHost<Program> host) => _host = host;
 
-    public TestVirtualHost VirtualHost { get; }
+    public TestDatabase Database => _host.Database;
 
-    public ServiceApp<Program> App { get; private set; }
+    public TestVirtualHost VirtualHost => _host.VirtualHost;
 
-    public HttpClient Client { get; private set; }
+    public ServiceApp<Program> App => _host.App;
 
-    public static async Task<RecordingTestHost> StartAsync(string purpose, IReadOnlyDictionary<string, string?>? settings = null)
-    {
-        var database = await TestDatabase.CreateAsync(purpose);
-        var vhost = await TestVirtualHost.CreateAsync(purpose);
-        var (app, client) = Start(database, vhost, settings);
-        var host = new RecordingTestHost(database, vhost, app, client);
-        await Eventually.TrueAsync(async () => (await client.GetAsync("/health/live")).IsSuccessStatusCode, "ingestion up");
-        return host;
-    }
+    public HttpClient Client => _host.Client;
+
+    public static async Task<RecordingTestHost> StartAsync(string purpose, IReadOnlyDictionary<string, string?>? settings = null) =>
+        new(await ServiceTestHost<Program>.StartAsync(purpose, new ServiceTestHostOptions { Settings = settings }));
 
     /// <summary>Stops the service and starts a new instance on the same database (a restart).</summary>
-    public async Task RestartAsync(IReadOnlyDictionary<string, string?>? settings = null, Func<Task>? whileStopped = null)
-    {
-        Client.Dispose();
-        await App.DisposeAsync();
-        if (whileStopped is not null)
-        {
-            await whileStopped();
-        }
-
-        (App, Client) = Start(Database, VirtualHost, settings);
-    }
+    public Task RestartAsync(IReadOnlyDictionary<string, string?>? settings = null, Func<Task>? whileStopped = null) =>
+        _host.RestartAsync(settings ?? new Dictionary<string, string?>(), whileStopped);
 
     public async Task<Guid> CreateCustomerAsync(string source, string externalId)
     {
@@ -70,63 +49,27 @@ public sealed class RecordingTestHost : IAsyncDisposable
             ("type", $"Platform.Contracts.Ingestion.{eventName},%"),
             ("records", records));
 
-    public async Task<T> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters)
-    {
-        await using var connection = await Database.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
+    public Task<T> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters) =>
+        _host.ScalarAsync<T>(sql, Parameters(parameters));
 
-        return (T)(await command.ExecuteScalarAsync())!;
-    }
-
-    public async Task ExecuteAsync(string sql, params (string Name, object Value)[] parameters)
-    {
-        await using var connection = await Database.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
-
-        await command.ExecuteNonQueryAsync();
-    }
+    public Task ExecuteAsync(string sql, params (string Name, object Value)[] parameters) =>
+        _host.ExecuteAsync(sql, Parameters(parameters));
 
     /// <summary>Asserts a problem+json answer with <paramref name="status"/> whose errors name each of <paramref name="fields"/>; returns the problem.</summary>
-    public static async Task<JsonElement> AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, params string[] fields)
+    public static Task<JsonElement> AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, params string[] fields) =>
+        ProblemAssert.HasProblemAsync(response, status, fields);
+
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
+
+    private static DynamicParameters Parameters((string Name, object Value)[] parameters)
     {
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(status == response.StatusCode, $"expected {(int)status}, got {(int)response.StatusCode}: {text}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = JsonDocument.Parse(text).RootElement;
-        foreach (var field in fields)
+        var bag = new DynamicParameters();
+        foreach (var (name, value) in parameters)
         {
-            Assert.True(problem.TryGetProperty("errors", out var errors) && errors.TryGetProperty(field, out _), $"problem should name '{field}': {text}");
+            bag.Add(name, value is DBNull ? null : value);
         }
 
-        return problem;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        Client.Dispose();
-        await App.DisposeAsync();
-        await VirtualHost.DisposeAsync();
-        await Database.DisposeAsync();
-    }
-
-    private static (ServiceApp<Program>, HttpClient) Start(TestDatabase database, TestVirtualHost vhost, IReadOnlyDictionary<string, string?>? settings)
-    {
-        var all = ServiceSettings.For(database, vhost);
-        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
-        {
-            all[key] = value;
-        }
-
-        var app = new ServiceApp<Program>(all);
-        return (app, new HttpClient { BaseAddress = app.StartOnLoopback(), Timeout = TimeSpan.FromMinutes(2) });
+        return bag;
     }
 }
 

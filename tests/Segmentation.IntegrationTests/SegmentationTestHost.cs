@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Npgsql;
+using Dapper;
 using Platform.Testing;
 
 namespace Segmentation.IntegrationTests;
@@ -12,36 +12,27 @@ namespace Segmentation.IntegrationTests;
 /// </summary>
 public sealed class SegmentationTestHost : IAsyncDisposable
 {
-    private SegmentationTestHost(TestDatabase database, TestVirtualHost vhost, ServiceApp<Program> app)
-    {
-        Database = database;
-        VirtualHost = vhost;
-        App = app;
-        Client = app.CreateClient();
-    }
+    private readonly ServiceTestHost<Program> _host;
 
-    public TestDatabase Database { get; }
+    private SegmentationTestHost(ServiceTestHost<Program> host) => _host = host;
 
-    public TestVirtualHost VirtualHost { get; }
+    public TestDatabase Database => _host.Database;
 
-    public ServiceApp<Program> App { get; }
+    public TestVirtualHost VirtualHost => _host.VirtualHost;
 
-    public HttpClient Client { get; }
+    public ServiceApp<Program> App => _host.App;
+
+    public HttpClient Client => _host.Client;
 
     public static async Task<SegmentationTestHost> StartAsync(string purpose, IReadOnlyDictionary<string, string?>? extra = null)
     {
-        var database = await TestDatabase.CreateAsync(purpose);
-        var vhost = await TestVirtualHost.CreateAsync(purpose);
-        var settings = ServiceSettings.For(database, vhost);
-        settings["Scoring:Schedule:Enabled"] = "false";
+        var settings = new Dictionary<string, string?>(StringComparer.Ordinal) { ["Scoring:Schedule:Enabled"] = "false" };
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
         {
             settings[key] = value;
         }
 
-        var host = new SegmentationTestHost(database, vhost, new ServiceApp<Program>(settings));
-        await Eventually.TrueAsync(async () => (await host.Client.GetAsync("/health/live")).IsSuccessStatusCode, "segmentation up");
-        return host;
+        return new(await ServiceTestHost<Program>.StartAsync(purpose, new ServiceTestHostOptions { Settings = settings, OnLoopback = false }));
     }
 
     /// <summary>A profile (and, with <paramref name="orders"/>, one purchase day per order ending at <paramref name="lastPurchase"/>).</summary>
@@ -88,36 +79,20 @@ public sealed class SegmentationTestHost : IAsyncDisposable
         return JsonDocument.Parse(json).RootElement.Clone();
     }
 
-    public async Task ExecuteAsync(string sql, params (string Name, object? Value)[] parameters)
-    {
-        await using var connection = await Database.OpenAsync();
-        await using var command = Command(connection, sql, parameters);
-        await command.ExecuteNonQueryAsync();
-    }
+    public Task ExecuteAsync(string sql, params (string Name, object? Value)[] parameters) => _host.ExecuteAsync(sql, Parameters(parameters));
 
-    public async Task<T> ScalarAsync<T>(string sql, params (string Name, object? Value)[] parameters)
-    {
-        await using var connection = await Database.OpenAsync();
-        await using var command = Command(connection, sql, parameters);
-        return (T)(await command.ExecuteScalarAsync())!;
-    }
+    public Task<T> ScalarAsync<T>(string sql, params (string Name, object? Value)[] parameters) => _host.ScalarAsync<T>(sql, Parameters(parameters));
 
-    public async ValueTask DisposeAsync()
-    {
-        Client.Dispose();
-        await App.DisposeAsync();
-        await Database.DisposeAsync();
-        await VirtualHost.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
 
-    private static NpgsqlCommand Command(NpgsqlConnection connection, string sql, (string Name, object? Value)[] parameters)
+    private static DynamicParameters Parameters((string Name, object? Value)[] parameters)
     {
-        var command = new NpgsqlCommand(sql, connection);
+        var bag = new DynamicParameters();
         foreach (var (name, value) in parameters)
         {
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+            bag.Add(name, value is DBNull ? null : value);
         }
 
-        return command;
+        return bag;
     }
 }
