@@ -16,6 +16,7 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using Platform.Data;
+using Platform.ServiceDefaults.Validation;
 
 namespace Platform.ServiceDefaults;
 
@@ -45,6 +46,8 @@ public static class ServiceDefaultsExtensions
         // which answers with problem details naming the field, instead of an empty 400.
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase);
+        // One timestamp grammar for every input: a DateTimeOffset in a body is read like a CSV cell or a string field.
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new IsoTimestampJsonConverter()));
         return builder;
     }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Platform.Numerics;
 using Segmentation.Features.Models;
 using Xunit.Abstractions;
 

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.Validation;
 
 namespace Ingestion.Features.Customers;
 
@@ -69,6 +70,21 @@ public sealed partial class CustomerRequest
         var now = (time ?? TimeProvider.System).GetUtcNow();
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         var mark = new Marker(errors);
+
+        // JSON bodies are checked for NUL and lone surrogates by the serializer options; CSV cells reach here unchecked.
+        foreach (var (field, value) in new[]
+        {
+            ("source", Source), ("externalId", ExternalId), ("lifecycle", Lifecycle), ("firstName", FirstName), ("lastName", LastName),
+            ("email", Email), ("phone", Phone), ("addressLine", AddressLine), ("postalCode", PostalCode), ("city", City), ("region", Region),
+            ("country", Country), ("gender", Gender), ("birthDate", BirthDate), ("joinDate", JoinDate),
+            ("acquisitionChannel", AcquisitionChannel), ("acquisitionCampaign", AcquisitionCampaign),
+        })
+        {
+            if (value is not null && !Text.IsStorable(value))
+            {
+                mark.Add(field, Text.NotStorable);
+            }
+        }
 
         mark.Required("source", Source);
         mark.MaxLength("source", Clean(Source), 64);
@@ -201,9 +217,9 @@ public sealed partial class CustomerRequest
             var at = now;
             if (Clean(consent.At) is { } text)
             {
-                if (!TimestampShape().IsMatch(text) || !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out at))
+                if (!IsoTimestamp.TryParse(text, out at))
                 {
-                    mark.Add(field + ".at", "must be an ISO 8601 timestamp with offset, e.g. 2024-01-01T00:00:00Z");
+                    mark.Add(field + ".at", IsoTimestamp.Expected);
                 }
                 else if (at > now + ClockSkew)
                 {
@@ -244,6 +260,10 @@ public sealed partial class CustomerRequest
                 {
                     mark.Add(field, $"keys must be 1 to {MaxAttributeKeyLength} characters");
                 }
+                else if (!Text.IsStorable(key))
+                {
+                    mark.Add(field, "keys " + Text.NotStorable);
+                }
 
                 if (value.ValueKind is not (JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False))
                 {
@@ -254,6 +274,10 @@ public sealed partial class CustomerRequest
                 if (value.ValueKind == JsonValueKind.String && value.GetString()!.Length > MaxAttributeValueLength)
                 {
                     mark.Add(field, $"must be at most {MaxAttributeValueLength} characters");
+                }
+                else if (value.ValueKind == JsonValueKind.String && !Text.IsStorable(value.GetString()))
+                {
+                    mark.Add(field, Text.NotStorable);
                 }
 
                 json.WritePropertyName(key);
@@ -279,9 +303,6 @@ public sealed partial class CustomerRequest
 
     [GeneratedRegex(@"^\+?[0-9]{7,15}$")]
     private static partial Regex PhoneShape();
-
-    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2})$")]
-    private static partial Regex TimestampShape();
 
     /// <summary>
     /// Records into the caller's errors and remembers whether anything was recorded through it: in a batch the errors
@@ -315,5 +336,5 @@ public sealed partial class CustomerRequest
     }
 }
 
-/// <summary>Consent for one channel: <c>granted</c> is required; <c>at</c> (ISO 8601 with offset) defaults to now.</summary>
+/// <summary>Consent for one channel: <c>granted</c> is required; <c>at</c> (an ISO 8601 timestamp with offset or Z) defaults to now.</summary>
 public sealed record ConsentRequest(bool? Granted, string? At);

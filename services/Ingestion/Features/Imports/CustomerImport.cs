@@ -1,6 +1,7 @@
 using Ingestion.Features.Customers;
 using Ingestion.Features.Transactions;
 using Npgsql;
+using Platform.Data.Staging;
 using Platform.ServiceDefaults;
 
 namespace Ingestion.Features.Imports;

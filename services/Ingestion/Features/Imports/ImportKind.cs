@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using Ingestion.Features.Transactions;
 using Npgsql;
+using Platform.Data.Staging;
 using Platform.ServiceDefaults;
 
 [assembly: SuppressMessage("Naming", "CA1716:Identifiers should not match keywords", Scope = "namespace", Target = "~N:Ingestion.Features.Imports", Justification = "The feature is called imports; this service is not consumed from Visual Basic.")]

@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using Ingestion.Features.Transactions;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Platform.Data.Staging;
 using Platform.ServiceDefaults;
 using Sylvan.Data.Csv;
 
@@ -209,7 +210,7 @@ public sealed class ImportProcessor(NpgsqlDataSource db, IOptions<ImportOptions>
             var result = await kind.WriteAsync(tx, chunk.Rows, job.Settings, knownCustomers, ct);
             for (var i = 0; i < chunk.Rows.Count; i++)
             {
-                if (result.Outcomes[i] is RowOutcome.UnknownCustomer or RowOutcome.Conflict)
+                if (result.Outcomes[i] is RowOutcome.UnknownReference or RowOutcome.Conflict)
                 {
                     var (field, message) = kind.Refusal(result.Outcomes[i], chunk.Rows[i]);
                     chunk.Errors.Add(new RowError(chunk.RowNumbers[i], kind.ColumnOf(field), message));

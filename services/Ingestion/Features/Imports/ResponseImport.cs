@@ -1,6 +1,7 @@
 using Ingestion.Features.Responses;
 using Ingestion.Features.Transactions;
 using Npgsql;
+using Platform.Data.Staging;
 using Platform.ServiceDefaults;
 
 namespace Ingestion.Features.Imports;
@@ -68,7 +69,7 @@ public sealed class ResponseImport(ResponseWriter writer) : ImportKind<Normalize
     public override (string Field, string Message) Refusal(RowOutcome outcome, NormalizedResponse row)
     {
         ArgumentNullException.ThrowIfNull(row);
-        return outcome == RowOutcome.UnknownCustomer
+        return outcome == RowOutcome.UnknownReference
             ? (row.Customer.Field, CustomerReference.UnknownCustomer)
             : ("responseId", ResponsesApi.ConflictMessage(row));
     }

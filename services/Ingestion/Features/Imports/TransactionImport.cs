@@ -1,5 +1,6 @@
 using Ingestion.Features.Transactions;
 using Npgsql;
+using Platform.Data.Staging;
 using Platform.ServiceDefaults;
 
 namespace Ingestion.Features.Imports;
@@ -80,7 +81,7 @@ public sealed class TransactionImport(TransactionWriter writer) : ImportKind<Nor
     public override (string Field, string Message) Refusal(RowOutcome outcome, NormalizedTransaction row)
     {
         ArgumentNullException.ThrowIfNull(row);
-        return outcome == RowOutcome.UnknownCustomer
+        return outcome == RowOutcome.UnknownReference
             ? (row.Customer.Field, CustomerReference.UnknownCustomer)
             : ("orderId", TransactionsApi.ConflictMessage(row));
     }

@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using Ingestion.Features.Transactions;
 using Platform.Data;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.Validation;
 
 namespace Ingestion.Features.Responses;
 

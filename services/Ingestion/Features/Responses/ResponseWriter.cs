@@ -5,6 +5,8 @@ using Npgsql;
 using NpgsqlTypes;
 using Platform.Contracts.Ingestion;
 using Platform.Data;
+using Platform.Data.Staging;
+using Platform.ServiceDefaults.Validation;
 
 namespace Ingestion.Features.Responses;
 

@@ -3,6 +3,7 @@ using Dapper;
 using Ingestion.Features.Transactions;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
+using Platform.Data.Staging;
 using Platform.ServiceDefaults;
 
 namespace Ingestion.Features.Responses;

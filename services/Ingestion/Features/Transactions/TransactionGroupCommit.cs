@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using Npgsql;
 using Platform.Data;
+using Platform.Data.Staging;
 
 namespace Ingestion.Features.Transactions;
 

@@ -1,5 +1,6 @@
 using Platform.Data;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.Validation;
 
 namespace Ingestion.Features.Transactions;
 

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using Dapper;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
+using Platform.Data.Staging;
 using Platform.ServiceDefaults;
 
 namespace Ingestion.Features.Transactions;

@@ -1,20 +1,6 @@
+using Platform.Data.Staging;
+
 namespace Ingestion.Features.Transactions;
-
-/// <summary>What a set-based writer did with one input row.</summary>
-public enum RowOutcome : byte
-{
-    /// <summary>Stored now and published.</summary>
-    New,
-
-    /// <summary>Already stored with the same values (a replay, or the same record twice in one batch): nothing written or published.</summary>
-    Duplicate,
-
-    /// <summary>The customer does not exist (and was not created): nothing written.</summary>
-    UnknownCustomer,
-
-    /// <summary>The id is already stored with different values: nothing written (the first version is kept).</summary>
-    Conflict,
-}
 
 /// <summary>Outcomes of one write, in input order, with counts; <see cref="RecordedAt"/> is the time stored on new rows.</summary>
 public sealed class WriteResult(RowOutcome[] outcomes, DateTimeOffset recordedAt)

@@ -1,3 +1,4 @@
+using Platform.Data.Staging;
 using Platform.ServiceDefaults;
 
 namespace Ingestion.Features.Transactions;
@@ -16,7 +17,7 @@ public static class WriteRefusal
         ArgumentNullException.ThrowIfNull(customer);
         ArgumentNullException.ThrowIfNull(conflict);
         var errors = new ValidationErrors();
-        var kind = result.Outcomes.Contains(RowOutcome.UnknownCustomer) ? RowOutcome.UnknownCustomer : RowOutcome.Conflict;
+        var kind = result.Outcomes.Contains(RowOutcome.UnknownReference) ? RowOutcome.UnknownReference : RowOutcome.Conflict;
         for (var i = 0; i < rows.Count; i++)
         {
             if (result.Outcomes[i] != kind)
@@ -25,7 +26,7 @@ public static class WriteRefusal
             }
 
             var item = batch ? errors.WithPrefix($"[{i}].") : errors;
-            if (kind == RowOutcome.UnknownCustomer)
+            if (kind == RowOutcome.UnknownReference)
             {
                 item.Add(customer(rows[i]).Field, CustomerReference.UnknownCustomer);
             }
@@ -35,7 +36,7 @@ public static class WriteRefusal
             }
         }
 
-        return kind == RowOutcome.UnknownCustomer
+        return kind == RowOutcome.UnknownReference
             ? errors.ToProblem()
             : TypedResults.Problem(new HttpValidationProblemDetails(errors.ToDictionary())
             {

@@ -1,4 +1,4 @@
-using static Segmentation.Features.Models.SpecialFunctions;
+using static Platform.Numerics.SpecialFunctions;
 
 namespace Segmentation.Features.Models;
 

@@ -1,4 +1,5 @@
-using static Segmentation.Features.Models.SpecialFunctions;
+using Platform.Numerics;
+using static Platform.Numerics.SpecialFunctions;
 
 namespace Segmentation.Features.Models;
 

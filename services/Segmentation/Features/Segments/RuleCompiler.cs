@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Npgsql;
 using NpgsqlTypes;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.Validation;
 
 namespace Segmentation.Features.Segments;
 
@@ -72,10 +72,6 @@ public static partial class RuleCompiler
         var sql = compilation.Node(rule, "", 1);
         return sql is null || compilation.Failed ? null : new CompiledRule(sql, compilation.Parameters);
     }
-
-    // ISO-8601 with seconds optional, fractions up to 100 ns, and an offset that must be there; [0-9], not \d (any Unicode digit).
-    [GeneratedRegex(@"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,7})?)?(Z|[+-][0-9]{2}:[0-9]{2})$", RegexOptions.CultureInvariant)]
-    private static partial Regex TimestampWithOffset();
 
     private sealed class Compilation(DateTimeOffset asOf, ValidationErrors errors)
     {
@@ -423,7 +419,7 @@ public static partial class RuleCompiler
                     ? Ok(guid, out converted)
                     : "must be a UUID string such as \"3f2504e0-4f89-11d3-9a0c-0305e82c3301\"",
                 SegmentFieldType.Text => value.ValueKind != JsonValueKind.String ? $"must be a string of at most {MaxTextLength} characters"
-                    : !TryGetString(value, out var s) || !IsStorableText(s) ? "must not contain NUL characters or unpaired surrogates"
+                    : !TryGetString(value, out var s) || !Text.IsStorable(s) ? Text.NotStorable
                     : s.Length > MaxTextLength ? $"must be at most {MaxTextLength} characters"
                     : Ok(s, out converted),
                 SegmentFieldType.TextEnum => TryGetString(value, out var s) && field.AllowedValues.Contains(s, StringComparer.Ordinal)
@@ -443,7 +439,7 @@ public static partial class RuleCompiler
                     : "must be a date \"YYYY-MM-DD\"",
                 SegmentFieldType.Timestamp => TryGetString(value, out var s) && TryTimestamp(s, out var timestamp)
                     ? Ok(timestamp, out converted)
-                    : "must be a timestamp with an offset such as \"2024-05-01T12:00:00Z\", or a date \"YYYY-MM-DD\" (midnight UTC)",
+                    : IsoTimestamp.Expected,
                 _ => throw new InvalidOperationException($"No values for {field.Type}."),
             };
             if (message is null)
@@ -550,49 +546,8 @@ public static partial class RuleCompiler
     private static bool TryDate(string text, out DateOnly date) =>
         DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
 
-    private static bool TryTimestamp(string text, out DateTimeOffset timestamp)
-    {
-        if (TryDate(text, out var date))
-        {
-            timestamp = new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-            return true;
-        }
-
-        if (TimestampWithOffset().IsMatch(text)
-            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
-        {
-            timestamp = parsed.ToUniversalTime(); // Npgsql writes timestamptz from UTC values only
-            return true;
-        }
-
-        timestamp = default;
-        return false;
-    }
-
-    // PostgreSQL text cannot hold NUL, and UTF-8 cannot encode a lone surrogate.
-    private static bool IsStorableText(string text)
-    {
-        for (var i = 0; i < text.Length; i++)
-        {
-            var c = text[i];
-            if (c == '\0' || char.IsLowSurrogate(c))
-            {
-                return false;
-            }
-
-            if (char.IsHighSurrogate(c))
-            {
-                if (i + 1 >= text.Length || !char.IsLowSurrogate(text[i + 1]))
-                {
-                    return false;
-                }
-
-                i++;
-            }
-        }
-
-        return true;
-    }
+    // The platform's one timestamp grammar (offset or Z required); a date alone is a Date field's value, not a moment.
+    private static bool TryTimestamp(string text, out DateTimeOffset timestamp) => IsoTimestamp.TryParse(text, out timestamp);
 
     // A name from the request as an error message may show it: at most 64 characters, control characters replaced.
     private static string Shown(string name)

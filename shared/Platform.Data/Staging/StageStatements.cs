@@ -1,11 +1,12 @@
 using Dapper;
 using Npgsql;
 
-namespace Ingestion.Features.Transactions;
+namespace Platform.Data.Staging;
 
 /// <summary>
-/// The statements a staged writer (transactions, responses) runs against one kind of stage: a temporary table filled
-/// by binary COPY, or array parameters for small writes. The SQL templates hold <c>{stage}</c> (the stage, aliased
+/// The statements a staged writer (Ingestion's transactions and responses, and any service writing client-identified
+/// records in bulk) runs against one kind of stage: a temporary table filled by binary COPY, or array parameters for
+/// small writes. The SQL templates hold <c>{stage}</c> (the stage, aliased
 /// <c>s</c>), <c>{distinct}</c> and <c>{order}</c>: when an id occurs more than once among the rows, the first row is
 /// inserted (DISTINCT ON) and the others are compared with it like any replay; without repeats the sort is left out.
 /// </summary>
@@ -19,17 +20,19 @@ public sealed record StageStatements(string Insert, string InsertFirstOfRepeats,
 
     /// <summary>
     /// Runs the insert (the first-of-repeats form when an id occurs more than once) and, only when some staged row was
-    /// not inserted, the conflict check; returns each row's outcome in input order. Rows of <paramref name="unknown"/>
-    /// customers were left out of the stage; <paramref name="staged"/> is how many rows the stage holds.
+    /// not inserted, the conflict check; returns each row's outcome in input order. The insert returns the ids it
+    /// inserted; the conflict check returns the <c>row_index</c> of each staged row whose id is stored with other values.
+    /// Rows whose reference (<paramref name="referenceOf"/>, e.g. the customer) is in <paramref name="unknown"/> were
+    /// left out of the stage; <paramref name="staged"/> is how many rows the stage holds.
     /// </summary>
     public async Task<RowOutcome[]> RunAsync<TRow>(
-        NpgsqlTransaction tx, IReadOnlyList<TRow> rows, Func<TRow, Guid> idOf, Func<TRow, Guid> customerOf, HashSet<Guid> unknown,
+        NpgsqlTransaction tx, IReadOnlyList<TRow> rows, Func<TRow, Guid> idOf, Func<TRow, Guid> referenceOf, HashSet<Guid> unknown,
         object parameters, int staged, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(tx);
         ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(idOf);
-        ArgumentNullException.ThrowIfNull(customerOf);
+        ArgumentNullException.ThrowIfNull(referenceOf);
         ArgumentNullException.ThrowIfNull(unknown);
         var connection = tx.Connection!;
         var seen = new HashSet<Guid>(rows.Count);
@@ -42,7 +45,7 @@ public sealed record StageStatements(string Insert, string InsertFirstOfRepeats,
         var outcomes = new RowOutcome[rows.Count];
         for (var i = 0; i < rows.Count; i++)
         {
-            outcomes[i] = unknown.Contains(customerOf(rows[i])) ? RowOutcome.UnknownCustomer
+            outcomes[i] = unknown.Contains(referenceOf(rows[i])) ? RowOutcome.UnknownReference
                 : conflicts.Contains(i) ? RowOutcome.Conflict
                 : inserted.Remove(idOf(rows[i])) ? RowOutcome.New // the first row with this id is the one inserted
                 : RowOutcome.Duplicate;

@@ -1,6 +1,6 @@
-using Segmentation.Features.Models;
+using Platform.Numerics;
 
-namespace Segmentation.Tests.Models;
+namespace Platform.Numerics.Tests;
 
 public sealed class SpecialFunctionsTests
 {

@@ -1,74 +1,19 @@
-namespace Segmentation.Features.Models;
+using MathNetSpecial = MathNet.Numerics.SpecialFunctions;
 
-/// <summary>Special functions the lifetime models need and .NET lacks: log-gamma, digamma and the Gauss hypergeometric function.</summary>
+namespace Platform.Numerics;
+
+/// <summary>
+/// Special functions the lifetime models need. The standard ones (log-gamma, digamma) are MathNet.Numerics'; what it
+/// lacks is here: the Gauss hypergeometric function ₂F₁ and the accurate small-argument helpers the models use in
+/// their overflow-free forms.
+/// </summary>
 public static class SpecialFunctions
 {
-    // Below this the asymptotic series lose accuracy, so small arguments are shifted up by recurrence.
-    private const double AsymptoticThreshold = 10.0;
-    private const double HalfLogTwoPi = 0.91893853320467274178032973640562;
+    /// <summary>ln Γ(x) for x &gt; 0 (MathNet.Numerics' Lanczos approximation, ~1e-15 relative); NaN for x ≤ 0.</summary>
+    public static double LogGamma(double x) => x > 0 ? MathNetSpecial.GammaLn(x) : double.NaN;
 
-    /// <summary>ln Γ(x) for x &gt; 0 (Stirling series with upward recurrence; ~1e-15 absolute, ~1e-14 relative away from the roots at 1 and 2); NaN for x ≤ 0.</summary>
-    public static double LogGamma(double x)
-    {
-        if (!(x > 0))
-        {
-            return double.NaN;
-        }
-
-        if (double.IsPositiveInfinity(x))
-        {
-            return double.PositiveInfinity;
-        }
-
-        // Γ(x) = Γ(x + n) / (x (x+1) ... (x+n-1)); at most ten factors below 10, so the product cannot overflow.
-        var shift = 0.0;
-        if (x < AsymptoticThreshold)
-        {
-            var product = 1.0;
-            while (x < AsymptoticThreshold)
-            {
-                product *= x;
-                x += 1.0;
-            }
-
-            shift = Math.Log(product);
-        }
-
-        var inv = 1.0 / x;
-        var inv2 = inv * inv;
-        // Bernoulli terms B_2k / (2k (2k-1) x^(2k-1)), k = 1..7: the next one is below 3e-17 at x = 10.
-        var series = inv * (1.0 / 12 + inv2 * (-1.0 / 360 + inv2 * (1.0 / 1260 + inv2 * (-1.0 / 1680
-            + inv2 * (1.0 / 1188 + inv2 * (-691.0 / 360360 + inv2 * (1.0 / 156)))))));
-        return ((x - 0.5) * Math.Log(x)) - x + HalfLogTwoPi + series - shift;
-    }
-
-    /// <summary>Digamma ψ(x) = d ln Γ(x) / dx for x &gt; 0 (asymptotic series with upward recurrence; ~1e-15 absolute); NaN for x ≤ 0.</summary>
-    public static double Digamma(double x)
-    {
-        if (!(x > 0))
-        {
-            return double.NaN;
-        }
-
-        if (double.IsPositiveInfinity(x))
-        {
-            return double.PositiveInfinity;
-        }
-
-        var shift = 0.0;
-        while (x < AsymptoticThreshold)
-        {
-            shift += 1.0 / x;
-            x += 1.0;
-        }
-
-        var inv = 1.0 / x;
-        var inv2 = inv * inv;
-        // Bernoulli terms B_2k / (2k x^2k), k = 1..7.
-        var series = inv2 * (1.0 / 12 + inv2 * (-1.0 / 120 + inv2 * (1.0 / 252 + inv2 * (-1.0 / 240
-            + inv2 * (1.0 / 132 + inv2 * (-691.0 / 32760 + inv2 * (1.0 / 12)))))));
-        return Math.Log(x) - (0.5 * inv) - series - shift;
-    }
+    /// <summary>Digamma ψ(x) = d ln Γ(x) / dx for x &gt; 0 (MathNet.Numerics); NaN for x ≤ 0.</summary>
+    public static double Digamma(double x) => x > 0 ? MathNetSpecial.DiGamma(x) : double.NaN;
 
     /// <summary>Gauss hypergeometric ₂F₁(a, b; c; z) for |z| &lt; 1 (c not 0 or a negative integer); may overflow to ∞ when the value does.</summary>
     public static double Hypergeometric2F1(double a, double b, double c, double z)
@@ -103,7 +48,7 @@ public static class SpecialFunctions
     /// Σ_{n ≥ n0} t_n of a hypergeometric series: t_{n+1} = t_n (a+n)(b+n) z / ((c+n)(n+1)), starting from t_{n0} = first.
     /// NaN if it fails to converge in a million terms (only for |z| extremely close to 1 with huge parameters).
     /// </summary>
-    internal static double SumSeries(double a, double b, double c, double z, int n0, double first)
+    public static double SumSeries(double a, double b, double c, double z, int n0, double first)
     {
         const int MaxTerms = 1_000_000;
         const double Tolerance = 1e-17;
@@ -146,7 +91,7 @@ public static class SpecialFunctions
     }
 
     /// <summary>ln(1 + x) accurate for small x (.NET's double.LogP1 is computed as Log(x + 1)).</summary>
-    internal static double Log1P(double x)
+    public static double Log1P(double x)
     {
         var u = 1.0 + x;
         if (u == 1.0)
@@ -159,7 +104,7 @@ public static class SpecialFunctions
     }
 
     /// <summary>e^x − 1 accurate for small x (.NET's double.ExpM1 is computed as Exp(x) − 1).</summary>
-    internal static double ExpM1(double x)
+    public static double ExpM1(double x)
     {
         if (Math.Abs(x) < 1e-5)
         {
@@ -188,7 +133,7 @@ public static class SpecialFunctions
     }
 
     /// <summary>ln(e^u + e^v) without overflow; returns the other value when one is −∞.</summary>
-    internal static double LogSumExp(double u, double v)
+    public static double LogSumExp(double u, double v)
     {
         if (u < v)
         {

@@ -1,12 +1,20 @@
 using System.Globalization;
 
-namespace Ingestion.Features.Transactions;
+namespace Platform.ServiceDefaults.Validation;
 
 /// <summary>
-/// Strict ISO 8601 / RFC 3339 timestamps that carry their offset: <c>1997-01-01T00:00:00Z</c>,
-/// <c>2024-05-01 14:30:05.123+02:00</c>. A timestamp without an offset is refused because nobody can tell which
-/// moment it means. Hand-written over a span because imports parse millions of them.
+/// The one timestamp grammar of every input (JSON bodies, CSV cells, query strings, segment rule values): an ISO 8601 /
+/// RFC 3339 date-time that carries its offset, e.g. <c>1997-01-01T00:00:00Z</c>, <c>2024-05-01T14:30:05.123+02:00</c>.
+/// A timestamp without an offset, a date alone, a week or ordinal date, a 24:00 or leap second are refused because
+/// nobody can tell which moment they mean (or PostgreSQL cannot store it). Hand-written over a span because imports
+/// parse millions of them.
 /// </summary>
+/// <remarks>
+/// Accepted: <c>yyyy-MM-dd</c>, then <c>T</c> (or a space, as RFC 3339 and PostgreSQL allow), <c>HH:mm</c>, optional
+/// <c>:ss</c> with an optional fraction (<c>.</c> or <c>,</c>, digits beyond microseconds dropped), then <c>Z</c> or an
+/// offset <c>±HH:mm</c>, <c>±HHmm</c> or <c>±HH</c> (at most 14 hours). Surrounding whitespace is ignored. The result is
+/// the same instant in UTC.
+/// </remarks>
 public static class IsoTimestamp
 {
     /// <summary>What validation messages say a timestamp must look like.</summary>

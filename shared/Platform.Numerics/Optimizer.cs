@@ -1,13 +1,13 @@
-namespace Segmentation.Features.Models;
+namespace Platform.Numerics;
 
 /// <summary>Objective for <see cref="Optimizer"/>: returns f(x) and writes ∇f(x) into the gradient span; non-finite f marks x as infeasible.</summary>
-internal delegate double Objective(ReadOnlySpan<double> x, Span<double> gradient);
+public delegate double Objective(ReadOnlySpan<double> x, Span<double> gradient);
 
 /// <summary>Outcome of a minimisation: the best point, its value, iterations used and whether a convergence test passed.</summary>
-internal sealed record OptimizerResult(double[] Point, double Value, int Iterations, bool Converged);
+public sealed record OptimizerResult(double[] Point, double Value, int Iterations, bool Converged);
 
 /// <summary>Small unconstrained minimiser for smooth low-dimensional problems: BFGS with a strong-Wolfe line search, Nelder–Mead as a fallback.</summary>
-internal static class Optimizer
+public static class Optimizer
 {
     // The models minimise the mean negative log-likelihood per customer over log-parameters, so these
     // tolerances are scale-free: 1e-8 nats per customer per log-unit gives parameters to ~1e-7 relative.
