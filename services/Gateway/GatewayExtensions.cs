@@ -32,7 +32,9 @@ public static class GatewayExtensions
                 RouteId = name,
                 ClusterId = name,
                 Match = new RouteMatch { Path = prefix + "/{**rest}" },
-            }.WithTransformPathRemovePrefix(prefix));
+            }.WithTransformPathRemovePrefix(prefix)
+             // The service builds its paging "next" links from its own path; this restores the route's prefix.
+             .WithTransformRequestHeader("X-Forwarded-Prefix", prefix, append: false));
             clusters.Add(new ClusterConfig
             {
                 ClusterId = name,

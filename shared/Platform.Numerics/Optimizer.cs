@@ -15,21 +15,6 @@ public static class Optimizer
     private const double LooseGradientTolerance = 1e-5;
     private const double MaxStep = 3.0;
 
-    /// <summary>True when every log-parameter lies within e^±18 (≈ 1e-8 … 1e8): beyond that the likelihood has no interior maximum and the optimizer is walking to a boundary.</summary>
-    public static bool IsInterior(ReadOnlySpan<double> logParameters)
-    {
-        const double Bound = 18.42;
-        foreach (var value in logParameters)
-        {
-            if (!(Math.Abs(value) < Bound))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
     /// <summary>Minimises <paramref name="objective"/> from <paramref name="start"/>: BFGS, then (if it stalls) Nelder–Mead and BFGS again.</summary>
     public static OptimizerResult Minimize(Objective objective, double[] start, int maxIterations, CancellationToken cancellationToken)
     {

@@ -217,6 +217,17 @@ public sealed class BgNbdTests(ITestOutputHelper output)
         var fit = BgNbd.Fit(histories);
         output.WriteLine(Describe(fit));
         Assert.False(fit.Converged);
+        Assert.Equal(FitStatus.Degenerate, fit.Verdict.Status);
+        Assert.Contains("no customer made a repeat purchase", fit.Verdict.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Fit_OnTooFewCustomers_IsDegenerate()
+    {
+        var fit = BgNbd.Fit([.. Cdnow.PublishedSummary.Values.Where(h => h.Frequency > 0).Take(BgNbd.MinimumCustomers - 1)]);
+
+        Assert.Equal(FitStatus.Degenerate, fit.Verdict.Status);
+        Assert.Contains("customers", fit.Verdict.Reason, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -243,7 +254,7 @@ public sealed class BgNbdTests(ITestOutputHelper output)
 
     private static string Describe(BgNbdFit fit) => string.Create(
         CultureInfo.InvariantCulture,
-        $"r={fit.Parameters.R:F4} alpha={fit.Parameters.Alpha:F4} a={fit.Parameters.A:F4} b={fit.Parameters.B:F4} LL={fit.LogLikelihood:F3} n={fit.Customers} iterations={fit.Iterations} converged={fit.Converged}");
+        $"r={fit.Parameters.R:F4} alpha={fit.Parameters.Alpha:F4} a={fit.Parameters.A:F4} b={fit.Parameters.B:F4} LL={fit.LogLikelihood:F3} n={fit.Customers} iterations={fit.Iterations} status={fit.Verdict.StatusName} reason={fit.Verdict.Reason}");
 
     private static BgNbdParameters CentralDifferences(BgNbdParameters p, Func<BgNbdParameters, double> f)
     {

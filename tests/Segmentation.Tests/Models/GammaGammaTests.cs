@@ -1,4 +1,5 @@
 using System.Globalization;
+using Platform.Numerics;
 using Segmentation.Features.Models;
 using Xunit.Abstractions;
 
@@ -59,6 +60,43 @@ public sealed class GammaGammaTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Fit_OnSpendWithoutVariation_IsDegenerate_WithTheReason()
+    {
+        // Every order the same amount: only the mean spend is identified, and the optimizer used to stop "converged"
+        // with p in the millions.
+        var constant = Cdnow.FromTransactions.Values.Select(h => h.HasRepeatSpend ? h with { AverageRepeatSpend = 25.0 } : h).ToArray();
+        var fit = GammaGamma.Fit(constant);
+        output.WriteLine(Describe(fit));
+
+        Assert.False(fit.Converged);
+        Assert.Equal(FitStatus.Degenerate, fit.Verdict.Status);
+        Assert.Contains("spend without variation", fit.Verdict.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Fit_OnNearlyConstantSpend_RunsToTheEdge_AndIsDegenerate()
+    {
+        // A cent of spread in thousands of orders: the data still say nothing about the spread parameters.
+        var nearlyConstant = Cdnow.FromTransactions.Values
+            .Select((h, i) => h.HasRepeatSpend ? h with { AverageRepeatSpend = 25.0 + (i % 2 == 0 ? 0.0 : 1e-6) } : h).ToArray();
+        var fit = GammaGamma.Fit(nearlyConstant);
+        output.WriteLine(Describe(fit));
+
+        Assert.Equal(FitStatus.Degenerate, fit.Verdict.Status);
+        Assert.False(string.IsNullOrEmpty(fit.Verdict.Reason));
+    }
+
+    [Fact]
+    public void Fit_OnTooFewRepeatBuyers_IsDegenerate()
+    {
+        var few = Cdnow.FromTransactions.Values.Where(h => h.HasRepeatSpend).Take(GammaGamma.MinimumCustomers - 1).ToArray();
+        var fit = GammaGamma.Fit(few);
+
+        Assert.Equal(FitStatus.Degenerate, fit.Verdict.Status);
+        Assert.Contains("repeat buyers", fit.Verdict.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void DataSetLogLikelihood_EqualsSumOverRepeatBuyers()
     {
         var histories = Cdnow.FromTransactions.Values.ToList();
@@ -95,5 +133,5 @@ public sealed class GammaGammaTests(ITestOutputHelper output)
 
     private static string Describe(GammaGammaFit fit) => string.Create(
         CultureInfo.InvariantCulture,
-        $"p={fit.Parameters.P:F4} q={fit.Parameters.Q:F4} gamma={fit.Parameters.Gamma:F4} LL={fit.LogLikelihood:F3} n={fit.CustomersUsed} iterations={fit.Iterations} converged={fit.Converged}");
+        $"p={fit.Parameters.P:F4} q={fit.Parameters.Q:F4} gamma={fit.Parameters.Gamma:F4} LL={fit.LogLikelihood:F3} n={fit.CustomersUsed} iterations={fit.Iterations} status={fit.Verdict.StatusName} reason={fit.Verdict.Reason}");
 }

@@ -16,13 +16,24 @@ public readonly record struct BgNbdParameters(double R, double Alpha, double A, 
     }
 }
 
-/// <summary>Maximum-likelihood BG/NBD fit: parameters, total log-likelihood, customers, optimizer iterations; Converged is false if it stalled or a parameter ran towards 0 or ∞ (no interior maximum, e.g. nobody repeats).</summary>
-public sealed record BgNbdFit(BgNbdParameters Parameters, double LogLikelihood, int Customers, int Iterations, bool Converged);
+/// <summary>
+/// Maximum-likelihood BG/NBD fit: parameters, total log-likelihood, customers, optimizer iterations and the verdict
+/// (converged, or degenerate / failed with the reason, e.g. nobody repeats); only a converged fit is used.
+/// </summary>
+public sealed record BgNbdFit(BgNbdParameters Parameters, double LogLikelihood, int Customers, int Iterations, FitVerdict Verdict)
+{
+    /// <summary>True when the verdict is <see cref="FitStatus.Converged"/>.</summary>
+    public bool Converged => Verdict.Status == FitStatus.Converged;
+}
 
 /// <summary>The BG/NBD model of Fader, Hardie &amp; Lee (2005): likelihood, maximum-likelihood fit, P(alive), conditional expected purchases, simulation.</summary>
 public static class BgNbd
 {
+    /// <summary>Fewer customers than this cannot determine four parameters: the fit is degenerate.</summary>
+    public const int MinimumCustomers = 10;
+
     private const int MaxIterations = 300;
+    private static readonly string[] Names = ["r", "α", "a", "b"];
 
     /// <summary>One customer's log-likelihood ln L(r, α, a, b | x, t_x, T), in the overflow-free log-sum-exp form.</summary>
     public static double LogLikelihood(BgNbdParameters parameters, PurchaseHistory history)
@@ -110,8 +121,12 @@ public static class BgNbd
         var fitted = new BgNbdParameters(Math.Exp(theta[0]), Math.Exp(theta[1]), Math.Exp(theta[2]), Math.Exp(theta[3]));
         // Without a single repeat purchase the likelihood only rises towards r → 0 while its gradient fades,
         // which can pass the gradient test well inside the parameter bounds: no estimate exists.
-        var converged = result.Converged && Optimizer.IsInterior(theta) && data.TotalFrequency > 0;
-        return new BgNbdFit(fitted, -result.Value * data.Customers, data.Customers, result.Iterations, converged);
+        var verdict = data.Customers < MinimumCustomers
+            ? FitVerdict.Degenerate($"only {data.Customers} customers; at least {MinimumCustomers} are needed to estimate r, α, a and b")
+            : data.TotalFrequency == 0
+            ? FitVerdict.Degenerate("no customer made a repeat purchase, so the purchase and dropout rates are not identified")
+            : FitCheck.Judge(Objective, result, Names);
+        return new BgNbdFit(fitted, -result.Value * data.Customers, data.Customers, result.Iterations, verdict);
     }
 
     /// <summary>P(alive | x, t_x, T): 1 for x = 0, because the model lets customers drop out only right after a repeat purchase.</summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Platform.Numerics;
 using static Platform.Numerics.SpecialFunctions;
 
@@ -16,13 +17,24 @@ public readonly record struct GammaGammaParameters(double P, double Q, double Ga
     }
 }
 
-/// <summary>Maximum-likelihood Gamma-Gamma fit: parameters, total log-likelihood, repeat buyers used, iterations; Converged is false if it stalled or a parameter ran towards 0 or ∞.</summary>
-public sealed record GammaGammaFit(GammaGammaParameters Parameters, double LogLikelihood, int CustomersUsed, int Iterations, bool Converged);
+/// <summary>
+/// Maximum-likelihood Gamma-Gamma fit: parameters, total log-likelihood, repeat buyers used, iterations and the
+/// verdict (converged, or degenerate / failed with the reason, e.g. spend without variation); only a converged fit is used.
+/// </summary>
+public sealed record GammaGammaFit(GammaGammaParameters Parameters, double LogLikelihood, int CustomersUsed, int Iterations, FitVerdict Verdict)
+{
+    /// <summary>True when the verdict is <see cref="FitStatus.Converged"/>.</summary>
+    public bool Converged => Verdict.Status == FitStatus.Converged;
+}
 
 /// <summary>The Gamma-Gamma model of average spend per repeat purchase day (Fader &amp; Hardie 2013): likelihood, fit, conditional expected spend.</summary>
 public static class GammaGamma
 {
+    /// <summary>Fewer repeat buyers than this cannot determine three parameters: the fit is degenerate.</summary>
+    public const int MinimumCustomers = 10;
+
     private const int MaxIterations = 300;
+    private static readonly string[] Names = ["p", "q", "γ"];
 
     /// <summary>One repeat buyer's log-density of the observed average m̄ over x repeat purchase days; throws when the history has no repeat spend.</summary>
     public static double LogLikelihood(GammaGammaParameters parameters, PurchaseHistory history)
@@ -89,7 +101,25 @@ public static class GammaGamma
         var result = Optimizer.Minimize(Objective, start, MaxIterations, cancellationToken);
         var theta = result.Point;
         var fitted = new GammaGammaParameters(Math.Exp(theta[0]), Math.Exp(theta[1]), Math.Exp(theta[2]));
-        return new GammaGammaFit(fitted, -result.Value * data.Customers, data.Customers, result.Iterations, result.Converged && Optimizer.IsInterior(theta));
+        return new GammaGammaFit(fitted, -result.Value * data.Customers, data.Customers, result.Iterations, Judge(data, Objective, result));
+    }
+
+    // What the data say before the estimates: identical averages leave only their mean identified (the optimizer then
+    // runs p towards ∞ along a ridge and may well stop "converged" with p in the millions); too few buyers determine nothing.
+    private static FitVerdict Judge(Likelihood data, Objective objective, OptimizerResult result)
+    {
+        if (data.Customers < MinimumCustomers)
+        {
+            return FitVerdict.Degenerate($"only {data.Customers} repeat buyers with spend; at least {MinimumCustomers} are needed to estimate p, q and γ");
+        }
+
+        if (data.MaxSpend - data.MinSpend <= 1e-9 * data.MaxSpend)
+        {
+            return FitVerdict.Degenerate(string.Create(CultureInfo.InvariantCulture,
+                $"spend without variation: every repeat buyer's average spend is {data.MeanSpend:G6}, so only the mean spend is identified, not p, q and γ"));
+        }
+
+        return FitCheck.Judge(objective, result, Names);
     }
 
     /// <summary>E[value per purchase day | x, m̄] = p(γ + x m̄) / (p x + q − 1); the population mean pγ / (q − 1) without repeat spend (∞ when q ≤ 1).</summary>
@@ -171,6 +201,8 @@ public static class GammaGamma
                 sumLogM += Math.Log(h.AverageRepeatSpend);
                 sumXLogX += h.Frequency * Math.Log(h.Frequency);
                 total += h.AverageRepeatSpend;
+                MinSpend = Math.Min(MinSpend, h.AverageRepeatSpend);
+                MaxSpend = Math.Max(MaxSpend, h.AverageRepeatSpend);
             }
 
             rowX = [.. x];
@@ -183,6 +215,10 @@ public static class GammaGamma
         public int Customers => rowX.Length;
 
         public double MeanSpend { get; }
+
+        public double MinSpend { get; } = double.PositiveInfinity;
+
+        public double MaxSpend { get; } = double.NegativeInfinity;
 
         /// <summary>Total log-likelihood at <paramref name="parameters"/>; writes ∂/∂(p, q, γ) into <paramref name="gradient"/>.</summary>
         public double Evaluate(GammaGammaParameters parameters, Span<double> gradient)

@@ -2,19 +2,24 @@ using System.Diagnostics;
 using System.Text.Json;
 using Dapper;
 using Npgsql;
+using Platform.Numerics;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.Paging;
 using Segmentation.Features.Scoring;
 
 namespace Segmentation.Features.Models;
 
-/// <summary>BG/NBD parameters and fit quality as stored and shown.</summary>
-public sealed record BgNbdResult(double R, double Alpha, double A, double B, double LogLikelihood, int Iterations, bool Converged);
+/// <summary>BG/NBD parameters and fit quality as stored and shown; <c>status</c> is converged, degenerate or failed, <c>reason</c> says why unless converged.</summary>
+public sealed record BgNbdResult(double R, double Alpha, double A, double B, double LogLikelihood, int Iterations, bool Converged, string? Status = null, string? Reason = null);
 
-/// <summary>Gamma-Gamma parameters and fit quality as stored and shown.</summary>
-public sealed record GammaGammaResult(double P, double Q, double Gamma, double LogLikelihood, int Customers, bool Converged);
+/// <summary>Gamma-Gamma parameters and fit quality as stored and shown; <c>status</c> is converged, degenerate or failed, <c>reason</c> says why unless converged.</summary>
+public sealed record GammaGammaResult(double P, double Q, double Gamma, double LogLikelihood, int Customers, bool Converged, string? Status = null, string? Reason = null);
 
-/// <summary>A stored model fit with its inputs.</summary>
-public sealed record ModelFit(Guid Id, DateOnly CalibrationEnd, string TimeUnit, int Customers, BgNbdResult BgNbd, GammaGammaResult? GammaGamma, DateTimeOffset CreatedAt, int DurationMs);
+/// <summary>
+/// A stored model fit with its inputs. <c>status</c> is <c>converged</c> only when every model in it converged; a
+/// <c>degenerate</c> or <c>failed</c> fit (with <c>reason</c>) is kept for the record but never used for scoring or CLV.
+/// </summary>
+public sealed record ModelFit(Guid Id, DateOnly CalibrationEnd, string TimeUnit, int Customers, string Status, string? Reason, BgNbdResult BgNbd, GammaGammaResult? GammaGamma, DateTimeOffset CreatedAt, int DurationMs);
 
 /// <summary>Asks for a fit on the purchase days up to <c>calibrationEnd</c> (inclusive), in days or weeks.</summary>
 public sealed record ModelFitRequest(DateOnly? CalibrationEnd, string? TimeUnit);
@@ -22,14 +27,22 @@ public sealed record ModelFitRequest(DateOnly? CalibrationEnd, string? TimeUnit)
 public static class ModelsApi
 {
     private const string InsertSql = """
-        INSERT INTO model_fits (id, calibration_end, time_unit, customers, bg_nbd, gamma_gamma, created_at, duration_ms)
-        VALUES (@Id, @CalibrationEnd, @TimeUnit, @Customers, @BgNbd::jsonb, @GammaGamma::jsonb, @CreatedAt, @DurationMs)
+        INSERT INTO model_fits (id, calibration_end, time_unit, customers, status, status_reason, bg_nbd, gamma_gamma, created_at, duration_ms)
+        VALUES (@Id, @CalibrationEnd, @TimeUnit, @Customers, @Status, @Reason, @BgNbd::jsonb, @GammaGamma::jsonb, @CreatedAt, @DurationMs)
         """;
 
     private const string SelectSql = """
-        SELECT id, calibration_end AS CalibrationEnd, time_unit AS TimeUnit, customers, bg_nbd::text AS BgNbd,
+        SELECT id, calibration_end AS CalibrationEnd, time_unit AS TimeUnit, customers, status, status_reason AS Reason, bg_nbd::text AS BgNbd,
                gamma_gamma::text AS GammaGamma, created_at AS CreatedAt, duration_ms AS DurationMs
         FROM model_fits
+        """;
+
+    // Newest first; the cursor is the last shown fit's (created_at, id).
+    private const string ListSql = SelectSql + """
+
+        WHERE @AfterId IS NULL OR (created_at, id) < (@AfterTime, @AfterId)
+        ORDER BY created_at DESC, id DESC
+        LIMIT @Limit
         """;
 
     public static IEndpointRouteBuilder MapModelsApi(this IEndpointRouteBuilder app)
@@ -39,6 +52,18 @@ public static class ModelsApi
         fits.MapGet("/", ListAsync);
         fits.MapGet("/{fitId:guid}", GetAsync).WithName("GetModelFit");
         return app;
+    }
+
+    /// <summary>The verdict on a whole fit: the BG/NBD's unless it converged, then the Gamma-Gamma's (a fit is only as usable as its weakest model).</summary>
+    public static FitVerdict Verdict(BgNbdFit bgNbd, GammaGammaFit? gammaGamma)
+    {
+        ArgumentNullException.ThrowIfNull(bgNbd);
+        if (!bgNbd.Converged)
+        {
+            return bgNbd.Verdict with { Reason = "BG/NBD: " + bgNbd.Verdict.Reason };
+        }
+
+        return gammaGamma is { Converged: false } gg ? gg.Verdict with { Reason = "Gamma-Gamma: " + gg.Verdict.Reason } : FitVerdict.Converged;
     }
 
     private static async Task<IResult> FitAsync(ModelFitRequest? request, NpgsqlDataSource db, TimeProvider time, CancellationToken ct)
@@ -77,20 +102,18 @@ public static class ModelsApi
         var histories = customers.Select(c => c.History).ToArray();
         var bg = BgNbd.Fit(histories, ct);
         var repeatBuyers = histories.Where(h => h.HasRepeatSpend).ToArray();
-        GammaGammaResult? gg = null;
-        if (repeatBuyers.Length > 0)
-        {
-            var g = GammaGamma.Fit(repeatBuyers, ct);
-            gg = new GammaGammaResult(g.Parameters.P, g.Parameters.Q, g.Parameters.Gamma, g.LogLikelihood, g.CustomersUsed, g.Converged);
-        }
+        var g = repeatBuyers.Length > 0 ? GammaGamma.Fit(repeatBuyers, ct) : null;
+        var gg = g is null ? null : new GammaGammaResult(
+            g.Parameters.P, g.Parameters.Q, g.Parameters.Gamma, g.LogLikelihood, g.CustomersUsed, g.Converged, g.Verdict.StatusName, g.Verdict.Reason);
+        var verdict = Verdict(bg, g);
 
         var fit = new ModelFit(
-            Guid.CreateVersion7(), request.CalibrationEnd.Value, unit, histories.Length,
-            new BgNbdResult(bg.Parameters.R, bg.Parameters.Alpha, bg.Parameters.A, bg.Parameters.B, bg.LogLikelihood, bg.Iterations, bg.Converged),
+            Guid.CreateVersion7(), request.CalibrationEnd.Value, unit, histories.Length, verdict.StatusName, verdict.Reason,
+            new BgNbdResult(bg.Parameters.R, bg.Parameters.Alpha, bg.Parameters.A, bg.Parameters.B, bg.LogLikelihood, bg.Iterations, bg.Converged, bg.Verdict.StatusName, bg.Verdict.Reason),
             gg, now, (int)stopwatch.ElapsedMilliseconds);
         await connection.ExecuteAsync(new CommandDefinition(InsertSql, new
         {
-            fit.Id, fit.CalibrationEnd, fit.TimeUnit, fit.Customers,
+            fit.Id, fit.CalibrationEnd, fit.TimeUnit, fit.Customers, fit.Status, fit.Reason,
             BgNbd = JsonSerializer.Serialize(fit.BgNbd, ScoringJson.Options),
             GammaGamma = gg is null ? null : JsonSerializer.Serialize(gg, ScoringJson.Options),
             fit.CreatedAt, fit.DurationMs,
@@ -98,11 +121,33 @@ public static class ModelsApi
         return TypedResults.CreatedAtRoute(fit, "GetModelFit", new { fitId = fit.Id });
     }
 
-    private static async Task<IResult> ListAsync(NpgsqlDataSource db, CancellationToken ct)
+    private static async Task<IResult> ListAsync(HttpRequest http, NpgsqlDataSource db, CancellationToken ct)
     {
+        var errors = new ValidationErrors();
+        var page = PageRequest.Read(http, errors, keyParts: 2);
+        DateTimeOffset? afterTime = null;
+        Guid? afterId = null;
+        if (page?.Key is [var time, var id])
+        {
+            if (PageKeys.TryTime(time, out var t) && PageKeys.TryId(id, out var g))
+            {
+                (afterTime, afterId) = (t, g);
+            }
+            else
+            {
+                errors.Add("after", PageRequest.BadCursor);
+            }
+        }
+
+        if (errors.HasErrors)
+        {
+            return errors.ToProblem();
+        }
+
         await using var connection = await db.OpenConnectionAsync(ct);
-        var rows = await connection.QueryAsync<ModelFitRow>(new CommandDefinition(SelectSql + " ORDER BY created_at DESC, id DESC LIMIT 100", cancellationToken: ct));
-        return TypedResults.Ok(rows.Select(r => r.ToFit()));
+        var rows = (await connection.QueryAsync<ModelFitRow>(new CommandDefinition(ListSql,
+            new { AfterTime = afterTime, AfterId = afterId, Limit = page!.FetchLimit }, cancellationToken: ct))).ToList();
+        return TypedResults.Ok(page.ToPage(http, rows.Select(r => r.ToFit()).ToList(), f => [PageKeys.Time(f.CreatedAt), f.Id.ToString()]));
     }
 
     private static async Task<IResult> GetAsync(Guid fitId, NpgsqlDataSource db, CancellationToken ct)
@@ -114,9 +159,9 @@ public static class ModelsApi
             : TypedResults.Ok(row.ToFit());
     }
 
-    private sealed record ModelFitRow(Guid Id, DateOnly CalibrationEnd, string TimeUnit, int Customers, string BgNbd, string? GammaGamma, DateTimeOffset CreatedAt, int DurationMs)
+    private sealed record ModelFitRow(Guid Id, DateOnly CalibrationEnd, string TimeUnit, int Customers, string Status, string? Reason, string BgNbd, string? GammaGamma, DateTimeOffset CreatedAt, int DurationMs)
     {
-        public ModelFit ToFit() => new(Id, CalibrationEnd, TimeUnit, Customers,
+        public ModelFit ToFit() => new(Id, CalibrationEnd, TimeUnit, Customers, Status, Reason,
             JsonSerializer.Deserialize<BgNbdResult>(BgNbd, ScoringJson.Options)!,
             GammaGamma is null ? null : JsonSerializer.Deserialize<GammaGammaResult>(GammaGamma, ScoringJson.Options),
             CreatedAt, DurationMs);

@@ -1,11 +1,14 @@
 using Dapper;
 using Npgsql;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.Paging;
 
 namespace Segmentation.Features.Scoring;
 
 public static class ScoresApi
 {
+    private const string FitStatusSql = "SELECT status, status_reason AS Reason FROM model_fits WHERE id = @Id";
+
     private const string RunSql = """
         SELECT id, as_of AS AsOf, as_of_given AS AsOfGiven, trigger, status, settings::text AS Settings, model_fit_id AS ModelFitId,
                customers_scored AS CustomersScored, error, requested_at AS RequestedAt, started_at AS StartedAt, finished_at AS FinishedAt
@@ -60,13 +63,28 @@ public static class ScoresApi
         return TypedResults.Ok(settings);
     }
 
-    private static async Task<IResult> PostRunAsync(ScoreRunRequest? request, ScoringRequests queue, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> PostRunAsync(ScoreRunRequest? request, ScoringRequests queue, NpgsqlDataSource db, TimeProvider time, CancellationToken ct)
     {
         if (request?.AsOf is { } asOf && asOf > time.GetUtcNow())
         {
             var errors = new ValidationErrors();
             errors.Add("asOf", "must not be in the future");
             return errors.ToProblem();
+        }
+
+        if (request?.ModelFitId is { } fitId)
+        {
+            // Only a converged fit scores customers: a degenerate one's estimates mean nothing (e.g. p in the millions).
+            await using var connection = await db.OpenConnectionAsync(ct);
+            var fit = await connection.QuerySingleOrDefaultAsync<FitStatusRow>(new CommandDefinition(FitStatusSql, new { Id = fitId }, cancellationToken: ct));
+            if (fit is { } f && f.Status != "converged")
+            {
+                return TypedResults.Problem(
+                    statusCode: StatusCodes.Status409Conflict,
+                    title: $"Model fit {fitId} is {f.Status} and is not used for scoring or CLV.",
+                    detail: f.Reason,
+                    extensions: new Dictionary<string, object?>(StringComparer.Ordinal) { ["modelFitId"] = fitId, ["fitStatus"] = f.Status });
+            }
         }
 
         var runId = await queue.EnqueueAsync(request?.AsOf, request?.ModelFitId, "api", ct);
@@ -89,12 +107,35 @@ public static class ScoresApi
             : TypedResults.Ok(ScoreRun.From(run));
     }
 
-    private static async Task<IResult> ListRunsAsync(NpgsqlDataSource db, CancellationToken ct, int limit = 20)
+    private static async Task<IResult> ListRunsAsync(HttpRequest http, NpgsqlDataSource db, CancellationToken ct)
     {
+        // Newest first; the cursor is the last shown run's (requested_at, id).
+        var errors = new ValidationErrors();
+        var page = PageRequest.Read(http, errors, keyParts: 2);
+        DateTimeOffset? afterTime = null;
+        Guid? afterId = null;
+        if (page?.Key is [var time, var id])
+        {
+            if (PageKeys.TryTime(time, out var t) && PageKeys.TryId(id, out var g))
+            {
+                (afterTime, afterId) = (t, g);
+            }
+            else
+            {
+                errors.Add("after", PageRequest.BadCursor);
+            }
+        }
+
+        if (errors.HasErrors)
+        {
+            return errors.ToProblem();
+        }
+
         await using var connection = await db.OpenConnectionAsync(ct);
-        var runs = await connection.QueryAsync<ScoreRunRow>(new CommandDefinition(
-            RunSql + " ORDER BY requested_at DESC, id DESC LIMIT @limit", new { limit = Math.Clamp(limit, 1, 500) }, cancellationToken: ct));
-        return TypedResults.Ok(runs.Select(ScoreRun.From));
+        var runs = (await connection.QueryAsync<ScoreRunRow>(new CommandDefinition(
+            RunSql + " WHERE @AfterId IS NULL OR (requested_at, id) < (@AfterTime, @AfterId) ORDER BY requested_at DESC, id DESC LIMIT @Limit",
+            new { AfterTime = afterTime, AfterId = afterId, Limit = page!.FetchLimit }, cancellationToken: ct))).ToList();
+        return TypedResults.Ok(page.ToPage(http, runs.Select(ScoreRun.From).ToList(), r => [PageKeys.Time(r.RequestedAt), r.Id.ToString()]));
     }
 
     private static async Task<IResult> EconomicsAsync(EconomicsRequest? request, ScoringRequests queue, NpgsqlDataSource db, TimeProvider time, CancellationToken ct)
@@ -121,6 +162,8 @@ public static class ScoresApi
         };
         return TypedResults.Ok(EconomicsClv.Compute(used, discountRate, used.OrdersPerYear!.Value, used.AverageOrderSize!.Value, used.ProductCostRate!.Value));
     }
+
+    private sealed record FitStatusRow(string Status, string? Reason);
 
     private sealed record ObservedAverages(double OrdersPerYear, double AverageOrderSize, double ProductCostRate);
 }

@@ -17,9 +17,9 @@ public sealed class ScoringRequests(NpgsqlDataSource dataSource, TimeProvider ti
         ON CONFLICT (id) DO UPDATE SET settings = excluded.settings, updated_at = excluded.updated_at
         """;
 
-    // A fit whose optimizer did not converge is kept for the record but never used unless named.
+    // A degenerate or failed fit is kept for the record but never used (a run naming one is refused by the API).
     private const string LatestFitSql = """
-        SELECT id FROM model_fits WHERE (bg_nbd->>'converged')::boolean ORDER BY created_at DESC, id LIMIT 1
+        SELECT id FROM model_fits WHERE status = 'converged' ORDER BY created_at DESC, id LIMIT 1
         """;
 
     private const string FitExistsSql = "SELECT EXISTS (SELECT 1 FROM model_fits WHERE id = @Id)";
