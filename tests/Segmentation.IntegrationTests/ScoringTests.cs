@@ -108,11 +108,11 @@ public sealed class ScoringTests : IAsyncLifetime
         await _host.ScoreAsync();
         var before = await _host.ScalarAsync<string>("SELECT string_agg(customer_id::text || rfm_cell || value_tier, ',' ORDER BY customer_id) FROM customer_scores");
 
-        // A stored fit whose parameters cannot score anyone: the run fails after it started (model step).
+        // A stored fit that claims convergence but whose parameters cannot score anyone: the run fails after it started (model step).
         var fitId = Guid.NewGuid();
         await _host.ExecuteAsync("""
-            INSERT INTO model_fits (id, calibration_end, time_unit, customers, bg_nbd, gamma_gamma, created_at, duration_ms)
-            VALUES (@id, '2025-01-01', 'week', 2, '{"r":-1,"alpha":0,"a":0,"b":0,"logLikelihood":0,"iterations":0,"converged":false}', NULL, now(), 0)
+            INSERT INTO model_fits (id, calibration_end, time_unit, customers, status, bg_nbd, gamma_gamma, created_at, duration_ms)
+            VALUES (@id, '2025-01-01', 'week', 2, 'converged', '{"r":-1,"alpha":0,"a":0,"b":0,"logLikelihood":0,"iterations":0,"converged":true}', NULL, now(), 0)
             """, ("id", fitId));
         var response = await _host.Client.PostAsJsonAsync("/v1/scores/runs", new { modelFitId = fitId });
         var runId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
@@ -124,7 +124,8 @@ public sealed class ScoringTests : IAsyncLifetime
         Assert.Equal(before, await _host.ScalarAsync<string>("SELECT string_agg(customer_id::text || rfm_cell || value_tier, ',' ORDER BY customer_id) FROM customer_scores"));
         Assert.True(await _host.ScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = 'customer_scores_pkey')"));
 
-        // The next run works as usual.
+        // The next run works as usual (without the broken fit, which the latest-fit selection would otherwise take).
+        await _host.ExecuteAsync("UPDATE model_fits SET status = 'failed', status_reason = 'broken on purpose' WHERE id = @id", ("id", fitId));
         await _host.ScoreAsync();
         Assert.Equal(2L, await _host.ScalarAsync<long>("SELECT count(*) FROM customer_scores"));
     }

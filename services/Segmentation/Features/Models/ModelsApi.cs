@@ -54,16 +54,27 @@ public static class ModelsApi
         return app;
     }
 
-    /// <summary>The verdict on a whole fit: the BG/NBD's unless it converged, then the Gamma-Gamma's (a fit is only as usable as its weakest model).</summary>
+    /// <summary>
+    /// The verdict on a whole fit, which is only as usable as its weakest model: converged when every model converged,
+    /// otherwise failed if any failed, else degenerate, with each unconverged model's reason.
+    /// </summary>
     public static FitVerdict Verdict(BgNbdFit bgNbd, GammaGammaFit? gammaGamma)
     {
         ArgumentNullException.ThrowIfNull(bgNbd);
-        if (!bgNbd.Converged)
+        var parts = new List<(string Model, FitVerdict Verdict)> { ("BG/NBD", bgNbd.Verdict) };
+        if (gammaGamma is not null)
         {
-            return bgNbd.Verdict with { Reason = "BG/NBD: " + bgNbd.Verdict.Reason };
+            parts.Add(("Gamma-Gamma", gammaGamma.Verdict));
         }
 
-        return gammaGamma is { Converged: false } gg ? gg.Verdict with { Reason = "Gamma-Gamma: " + gg.Verdict.Reason } : FitVerdict.Converged;
+        var bad = parts.Where(p => p.Verdict.Status != FitStatus.Converged).ToList();
+        if (bad.Count == 0)
+        {
+            return FitVerdict.Converged;
+        }
+
+        var reason = string.Join("; ", bad.Select(p => $"{p.Model}: {p.Verdict.Reason}"));
+        return bad.Any(p => p.Verdict.Status == FitStatus.Failed) ? FitVerdict.Failed(reason) : FitVerdict.Degenerate(reason);
     }
 
     private static async Task<IResult> FitAsync(ModelFitRequest? request, NpgsqlDataSource db, TimeProvider time, CancellationToken ct)
