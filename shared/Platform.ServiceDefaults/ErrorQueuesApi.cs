@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Platform.ServiceDefaults.Paging;
 
 namespace Platform.ServiceDefaults;
 
@@ -16,11 +17,28 @@ public static class ErrorQueuesApi
     {
         var group = app.MapGroup("/admin/error-queues").WithTags("Operations");
         group.MapGet("/", async (ErrorQueues queues, CancellationToken ct) => TypedResults.Ok(await queues.ListAsync(ct)));
-        group.MapGet("/{endpoint}/messages", async (string endpoint, int? limit, ErrorQueues queues, CancellationToken ct) =>
-            await Known(endpoint, async () => TypedResults.Ok(await queues.PeekAsync(endpoint, Math.Clamp(limit ?? 20, 1, 500), ct))));
+        group.MapGet("/{endpoint}/messages", PeekAsync);
         group.MapPost("/{endpoint}/replay", async (string endpoint, int? max, ErrorQueues queues, CancellationToken ct) =>
             await Known(endpoint, async () => TypedResults.Ok(new { endpoint, replayed = await queues.ReplayAsync(endpoint, Math.Clamp(max ?? 10_000, 1, 1_000_000), ct) })));
         return app;
+    }
+
+    // The shared page shape and limit; a queue is only read from its head, so there is never a next page to follow.
+    private static async Task<IResult> PeekAsync(string endpoint, HttpRequest http, ErrorQueues queues, CancellationToken ct)
+    {
+        var errors = new ValidationErrors();
+        var page = PageRequest.Read(http, errors, keyParts: 1);
+        if (page?.Key is not null)
+        {
+            errors.Add("after", "is not supported: parked messages are shown from the head of the queue");
+        }
+
+        if (errors.HasErrors)
+        {
+            return errors.ToProblem();
+        }
+
+        return await Known(endpoint, async () => TypedResults.Ok(new Page<ParkedMessage>(await queues.PeekAsync(endpoint, page!.Limit, ct), null)));
     }
 
     private static async Task<IResult> Known(string endpoint, Func<Task<IResult>> action)

@@ -114,6 +114,8 @@ public sealed class CdnowSegmentationTests(CdnowFixture cdnow) : IClassFixture<C
         var fit = await cdnow.FitAsync();
 
         Assert.Equal(2357, fit.GetProperty("customers").GetInt32());
+        Assert.True(fit.GetProperty("status").GetString() == "converged", fit.GetRawText());
+        Assert.Equal(JsonValueKind.Null, fit.GetProperty("reason").ValueKind);
         var bg = fit.GetProperty("bgNbd");
         Assert.InRange(bg.GetProperty("r").GetDouble(), 0.243 - 0.005, 0.243 + 0.005);
         Assert.InRange(bg.GetProperty("alpha").GetDouble(), 4.414 - 0.005, 4.414 + 0.005);
@@ -219,6 +221,10 @@ public sealed class CdnowSegmentationTests(CdnowFixture cdnow) : IClassFixture<C
         await Assert.ThrowsAsync<PostgresException>(() => cdnow.ScalarAsync<object>("UPDATE segment_snapshot_members SET value_tier = 'top' WHERE snapshot_id = @id", ("id", snapshotId)));
         await Assert.ThrowsAsync<PostgresException>(() => cdnow.ScalarAsync<object>("DELETE FROM segment_snapshot_members WHERE snapshot_id = @id", ("id", snapshotId)));
         var page = await cdnow.Client.GetFromJsonAsync<JsonElement>($"/v1/snapshots/{snapshotId}/members?limit=5");
-        Assert.Equal(5, page.GetArrayLength());
+        Assert.Equal(5, page.GetProperty("items").GetArrayLength());
+        // The next page follows on from the last member shown.
+        var next = await cdnow.Client.GetFromJsonAsync<JsonElement>(page.GetProperty("next").GetString());
+        Assert.True(string.CompareOrdinal(
+            page.GetProperty("items")[4].GetProperty("customerId").GetString(), next.GetProperty("items")[0].GetProperty("customerId").GetString()) < 0);
     }
 }

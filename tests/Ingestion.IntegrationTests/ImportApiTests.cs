@@ -197,8 +197,10 @@ public sealed class ImportApiTests(ImportHostFixture fixture) : IClassFixture<Im
     {
         var report = await ImportAsync("transactions", "source,order_id,customer_id,occurred_at,gross_amount,currency\nj,1,not-a-uuid,2024-01-01T00:00:00Z,1,EUR\n");
 
-        var errors = await _host.Client.GetFromJsonAsync<JsonElement>($"/v1/imports/{report.GetProperty("importId").GetGuid()}/errors?format=json");
+        var page = await _host.Client.GetFromJsonAsync<JsonElement>($"/v1/imports/{report.GetProperty("importId").GetGuid()}/errors?format=json");
+        var errors = page.GetProperty("items");
 
+        Assert.Equal(JsonValueKind.Null, page.GetProperty("next").ValueKind);
         Assert.Equal(1, errors.GetArrayLength());
         Assert.Equal("customer_id", errors[0].GetProperty("field").GetString());
         Assert.Equal(1, errors[0].GetProperty("rowNumber").GetInt64());

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Globalization;
 using System.Text;
 using Dapper;
 using Ingestion.Features.Transactions;
@@ -9,6 +10,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Npgsql;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.Paging;
 
 namespace Ingestion.Features.Imports;
 
@@ -73,9 +75,9 @@ public static class ImportsApi
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/{importId:guid}/errors", GetErrorsAsync)
             .WithName("GetImportErrors")
-            .WithSummary("Every rejected row's problems: CSV (row_number,field,message), or JSON with ?format=json; streamed.")
+            .WithSummary("Every rejected row's problems: CSV (row_number,field,message, streamed), or with ?format=json a page { items, next } (?after=&limit=).")
             .Produces<string>(StatusCodes.Status200OK, "text/csv")
-            .Produces<ImportErrorItem[]>(StatusCodes.Status200OK, "application/json")
+            .Produces<Page<ImportErrorItem>>(StatusCodes.Status200OK, "application/json")
             .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
@@ -189,7 +191,7 @@ public static class ImportsApi
 
         if (string.Equals(format, "json", StringComparison.OrdinalIgnoreCase))
         {
-            return TypedResults.Ok(ErrorsAsync(db, importId, ct));
+            return await ErrorsPageAsync(http.Request, db, importId, ct);
         }
 
         http.Response.ContentType = "text/csv; charset=utf-8";
@@ -209,15 +211,38 @@ public static class ImportsApi
         return TypedResults.Empty;
     }
 
-    private static async IAsyncEnumerable<ImportErrorItem> ErrorsAsync(NpgsqlDataSource db, Guid importId, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    // The JSON form is a list like every other: keyset pages in (row_number, field) order. The CSV form stays one download.
+    private static async Task<IResult> ErrorsPageAsync(HttpRequest http, NpgsqlDataSource db, Guid importId, CancellationToken ct)
     {
-        await using var connection = await db.OpenConnectionAsync(ct);
-        var rows = connection.QueryUnbufferedAsync<ImportErrorItem>(
-            "SELECT row_number AS RowNumber, field, message FROM import_errors WHERE import_id = @ImportId ORDER BY row_number, field", new { ImportId = importId });
-        await foreach (var row in rows.WithCancellation(ct))
+        var errors = new ValidationErrors();
+        var page = PageRequest.Read(http, errors, keyParts: 2);
+        long? afterRow = null;
+        string? afterField = null;
+        if (page?.Key is [var row, var field])
         {
-            yield return row;
+            if (PageKeys.TryNumber(row, out var r))
+            {
+                (afterRow, afterField) = (r, field);
+            }
+            else
+            {
+                errors.Add("after", PageRequest.BadCursor);
+            }
         }
+
+        if (errors.HasErrors)
+        {
+            return errors.ToProblem();
+        }
+
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var items = (await connection.QueryAsync<ImportErrorItem>(new CommandDefinition("""
+            SELECT row_number AS RowNumber, field, message FROM import_errors
+            WHERE import_id = @ImportId AND (@AfterRow::bigint IS NULL OR (row_number, field) > (@AfterRow, @AfterField))
+            ORDER BY row_number, field
+            LIMIT @Limit
+            """, new { ImportId = importId, AfterRow = afterRow, AfterField = afterField, Limit = page!.FetchLimit }, cancellationToken: ct))).ToList();
+        return TypedResults.Ok(page.ToPage(http, items, e => [e.RowNumber.ToString(CultureInfo.InvariantCulture), e.Field]));
     }
 
     private static bool IsCsv(string? contentType) =>

@@ -3,6 +3,7 @@ using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.Paging;
 using Segmentation.Features.Scoring;
 
 namespace Segmentation.Features.Segments;
@@ -30,6 +31,8 @@ public static class SegmentsApi
                member_count AS MemberCount, created_at AS CreatedAt
         FROM segment_snapshots
         """;
+
+    private const string SnapshotExistsSql = "SELECT EXISTS (SELECT 1 FROM segment_snapshots WHERE id = @snapshotId)";
 
     private const string SnapshotMembersSql = """
         SELECT customer_id AS CustomerId, value_tier AS ValueTier, rfm_cell AS RfmCell, clv, p_alive AS ProbabilityAlive,
@@ -126,11 +129,20 @@ public static class SegmentsApi
         }
     }
 
-    private static async Task<IResult> ListAsync(NpgsqlDataSource db, CancellationToken ct)
+    /// <summary>Segments by name (unique), a page at a time; the cursor is the last shown name.</summary>
+    private static async Task<IResult> ListAsync(HttpRequest http, NpgsqlDataSource db, CancellationToken ct)
     {
+        var errors = new ValidationErrors();
+        if (PageRequest.Read(http, errors, keyParts: 1) is not { } page)
+        {
+            return errors.ToProblem();
+        }
+
         await using var connection = await db.OpenConnectionAsync(ct);
-        var rows = await connection.QueryAsync<SegmentRow>(new CommandDefinition(SelectSegmentSql + " ORDER BY name", cancellationToken: ct));
-        return TypedResults.Ok(rows.Select(Segment.From));
+        var rows = (await connection.QueryAsync<SegmentRow>(new CommandDefinition(
+            SelectSegmentSql + " WHERE @After::text IS NULL OR name > @After ORDER BY name LIMIT @Limit",
+            new { After = page.Key?[0], Limit = page.FetchLimit }, cancellationToken: ct))).ToList();
+        return TypedResults.Ok(page.ToPage(http, rows.Select(Segment.From).ToList(), s => [s.Name]));
     }
 
     private static async Task<IResult> GetAsync(Guid segmentId, NpgsqlDataSource db, CancellationToken ct)
@@ -186,13 +198,31 @@ public static class SegmentsApi
         return snapshot is null ? NotFound("snapshot", snapshotId) : TypedResults.Ok(snapshot);
     }
 
-    /// <summary>Members in customer id order, a page at a time: pass the last id of a page as <c>after</c> for the next.</summary>
-    private static async Task<IResult> GetSnapshotMembersAsync(Guid snapshotId, NpgsqlDataSource db, CancellationToken ct, Guid? after = null, int limit = 1000)
+    /// <summary>Members in customer id order, a page at a time (the shared paging: follow <c>next</c>).</summary>
+    private static async Task<IResult> GetSnapshotMembersAsync(Guid snapshotId, HttpRequest http, NpgsqlDataSource db, CancellationToken ct)
     {
+        var errors = new ValidationErrors();
+        var page = PageRequest.Read(http, errors, keyParts: 1);
+        var after = Guid.Empty;
+        if (page?.Key is [var id] && !PageKeys.TryId(id, out after))
+        {
+            errors.Add("after", PageRequest.BadCursor);
+        }
+
+        if (errors.HasErrors)
+        {
+            return errors.ToProblem();
+        }
+
         await using var connection = await db.OpenConnectionAsync(ct);
-        var members = await connection.QueryAsync<SnapshotMemberRow>(new CommandDefinition(SnapshotMembersSql,
-            new { snapshotId, after = after ?? Guid.Empty, limit = Math.Clamp(limit, 1, 10_000) }, cancellationToken: ct));
-        return TypedResults.Ok(members);
+        if (!await connection.ExecuteScalarAsync<bool>(new CommandDefinition(SnapshotExistsSql, new { snapshotId }, cancellationToken: ct)))
+        {
+            return NotFound("snapshot", snapshotId);
+        }
+
+        var members = (await connection.QueryAsync<SnapshotMemberRow>(new CommandDefinition(SnapshotMembersSql,
+            new { snapshotId, after, limit = page!.FetchLimit }, cancellationToken: ct))).ToList();
+        return TypedResults.Ok(page.ToPage(http, members, m => [m.CustomerId.ToString()]));
     }
 
     private static CompiledRule? Compile(JsonElement? rule, DateTimeOffset asOf, ValidationErrors errors)
