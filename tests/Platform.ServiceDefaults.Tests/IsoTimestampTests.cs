@@ -7,12 +7,10 @@ public sealed class IsoTimestampTests
 {
     [Theory]
     [InlineData("1997-01-01T00:00:00Z", "1997-01-01T00:00:00.0000000+00:00")]
-    [InlineData("1997-01-01t00:00:00z", "1997-01-01T00:00:00.0000000+00:00")]
     [InlineData("2024-05-01T14:30:05.123+02:00", "2024-05-01T12:30:05.1230000+00:00")]
-    [InlineData("2024-05-01 14:30:05+02:00", "2024-05-01T12:30:05.0000000+00:00")] // RFC 3339's space
     [InlineData("2024-05-01T14:30Z", "2024-05-01T14:30:00.0000000+00:00")]
-    [InlineData("2024-05-01T14:30:05,5-0130", "2024-05-01T16:00:05.5000000+00:00")]
-    [InlineData("2024-05-01T14:30:05-05", "2024-05-01T19:30:05.0000000+00:00")]
+    [InlineData("2024-05-01T14:30:05.5-01:30", "2024-05-01T16:00:05.5000000+00:00")]
+    [InlineData("2024-05-01T14:30:05-00:00", "2024-05-01T14:30:05.0000000+00:00")]
     [InlineData("2024-02-29T23:59:59.1234567Z", "2024-02-29T23:59:59.1234560+00:00")] // below microseconds dropped
     [InlineData("  2024-05-01T00:00:00Z  ", "2024-05-01T00:00:00.0000000+00:00")]
     [InlineData("2024-01-01T00:30:00+14:00", "2023-12-31T10:30:00.0000000+00:00")]
@@ -27,6 +25,12 @@ public sealed class IsoTimestampTests
     [InlineData("2024-05-01T14:30:05")] // no offset: which moment?
     [InlineData("2024-05-01")] // a date is not a moment
     [InlineData("2024-05-01T14Z")]
+    [InlineData("1997-01-01t00:00:00Z")] // lower-case t
+    [InlineData("1997-01-01T00:00:00z")] // lower-case z
+    [InlineData("2024-05-01 14:30:05+02:00")] // a space instead of T
+    [InlineData("2024-05-01T14:30:05,5Z")] // decimal comma
+    [InlineData("2024-05-01T14:30:05-0130")] // basic-format offset
+    [InlineData("2024-05-01T14:30:05-05")] // hours-only offset
     [InlineData("2024-05-01T24:00:00Z")]
     [InlineData("2024-05-01T23:59:60Z")] // leap second
     [InlineData("2023-02-29T00:00:00Z")]

@@ -10,17 +10,16 @@ namespace Platform.ServiceDefaults.Validation;
 /// parse millions of them.
 /// </summary>
 /// <remarks>
-/// Accepted: <c>yyyy-MM-dd</c>, then <c>T</c> (or a space, as RFC 3339 and PostgreSQL allow), <c>HH:mm</c>, optional
-/// <c>:ss</c> with an optional fraction (<c>.</c> or <c>,</c>, digits beyond microseconds dropped), then <c>Z</c> or an
-/// offset <c>±HH:mm</c>, <c>±HHmm</c> or <c>±HH</c> (at most 14 hours). Surrounding whitespace is ignored. The result is
-/// the same instant in UTC.
+/// Exactly <c>yyyy-MM-ddTHH:mm[:ss[.fraction]](Z|±HH:mm)</c>: ASCII digits, an upper-case <c>T</c> and <c>Z</c>, a
+/// fraction of any length after <c>.</c> (digits beyond microseconds dropped, as PostgreSQL keeps microseconds), an
+/// offset of at most 14 hours. Surrounding whitespace is ignored (CSV cells). The result is the same instant in UTC.
 /// </remarks>
 public static class IsoTimestamp
 {
     /// <summary>What validation messages say a timestamp must look like.</summary>
     public const string Expected = "must be an ISO 8601 timestamp with an offset or 'Z', e.g. 1997-01-01T00:00:00Z";
 
-    /// <summary>Parses <c>yyyy-MM-dd(T| )HH:mm[:ss[.fraction]](Z|±HH:mm|±HHmm|±HH)</c>; the result is in UTC.</summary>
+    /// <summary>Parses <c>yyyy-MM-ddTHH:mm[:ss[.fraction]](Z|±HH:mm)</c>; the result is in UTC.</summary>
     public static bool TryParse(ReadOnlySpan<char> s, out DateTimeOffset utc)
     {
         utc = default;
@@ -28,7 +27,7 @@ public static class IsoTimestamp
         if (s.Length < 17
             || !Digits(s, 0, 4, out var year) || s[4] != '-'
             || !Digits(s, 5, 2, out var month) || s[7] != '-'
-            || !Digits(s, 8, 2, out var day) || s[10] is not ('T' or 't' or ' ')
+            || !Digits(s, 8, 2, out var day) || s[10] != 'T'
             || !Digits(s, 11, 2, out var hour) || s[13] != ':'
             || !Digits(s, 14, 2, out var minute))
         {
@@ -46,7 +45,7 @@ public static class IsoTimestamp
             }
 
             i += 3;
-            if (i < s.Length && s[i] is '.' or ',')
+            if (i < s.Length && s[i] == '.')
             {
                 i++;
                 var start = i;
@@ -105,28 +104,13 @@ public static class IsoTimestamp
     private static bool TryOffset(ReadOnlySpan<char> s, out TimeSpan offset)
     {
         offset = TimeSpan.Zero;
-        if (s is ['Z' or 'z'])
+        if (s is ['Z'])
         {
             return true;
         }
 
-        if (s.Length is not (3 or 5 or 6) || s[0] is not ('+' or '-') || !Digits(s, 1, 2, out var hours) || hours > 14)
-        {
-            return false;
-        }
-
-        var minutes = 0;
-        if (s.Length == 6 && (s[3] != ':' || !Digits(s, 4, 2, out minutes)))
-        {
-            return false;
-        }
-
-        if (s.Length == 5 && !Digits(s, 3, 2, out minutes))
-        {
-            return false;
-        }
-
-        if (minutes > 59)
+        if (s.Length != 6 || s[0] is not ('+' or '-') || !Digits(s, 1, 2, out var hours) || s[3] != ':' || !Digits(s, 4, 2, out var minutes)
+            || hours > 14 || minutes > 59)
         {
             return false;
         }

@@ -221,14 +221,6 @@ public sealed class RuleCompilerOperatorTests
         Assert.Equal($"must be a whole number of days from 0 to {RuleCompiler.MaxDays}", ErrorAt(errors, ".value"));
     }
 
-    [Fact]
-    public void Timestamp_GivenAsADate_MeansMidnightUtc()
-    {
-        var rule = Valid(Condition("first_purchase_at", "gte", Text("2024-05-01")));
-
-        Assert.Equal(new DateTimeOffset(2024, 5, 1, 0, 0, 0, TimeSpan.Zero), rule.Parameters[0].Value);
-    }
-
     [Theory]
     [InlineData("2024-05-01T12:00:00Z")]
     [InlineData("2024-05-01T12:00Z")]

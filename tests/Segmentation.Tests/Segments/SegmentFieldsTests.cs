@@ -126,6 +126,7 @@ public sealed class SegmentFieldsTests
             SegmentFieldType.TextEnum => Text(field.AllowedValues[0]),
             SegmentFieldType.WholeNumber or SegmentFieldType.Numeric => "1",
             SegmentFieldType.Boolean => "true",
+            SegmentFieldType.Timestamp => "\"2024-01-01T00:00:00Z\"",
             _ => "\"2024-01-01\"",
         };
         return op switch
