@@ -26,7 +26,7 @@ public enum SegmentFieldType
     /// <summary>PostgreSQL <c>date</c>; values are <c>"YYYY-MM-DD"</c>.</summary>
     Date,
 
-    /// <summary>PostgreSQL <c>timestamptz</c>; values are ISO-8601 with an offset, or a date meaning midnight UTC.</summary>
+    /// <summary>PostgreSQL <c>timestamptz</c>; values follow the platform's one timestamp grammar: ISO 8601 with an offset or Z.</summary>
     Timestamp,
 }
 
