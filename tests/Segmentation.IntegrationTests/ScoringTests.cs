@@ -155,6 +155,14 @@ public sealed class ScoringTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, unknownFit.StatusCode);
         var future = await _host.Client.PostAsJsonAsync("/v1/scores/runs", new { asOf = DateTimeOffset.UtcNow.AddDays(2) });
         Assert.Equal(HttpStatusCode.BadRequest, future.StatusCode);
+        // The one timestamp grammar: without an offset, or a date alone, asOf is refused by name.
+        foreach (var asOf in new[] { "2025-01-01T00:00:00", "2025-01-01", "2025-01-01 00:00:00Z" })
+        {
+            var noOffset = await _host.Client.PostAsJsonAsync("/v1/scores/runs", new { asOf });
+            Assert.Equal(HttpStatusCode.BadRequest, noOffset.StatusCode);
+            Assert.True((await noOffset.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("asOf", out _), asOf);
+        }
+
         var badFit = await _host.Client.PostAsJsonAsync("/v1/models/fits", new { timeUnit = "fortnight" });
         var fitErrors = (await badFit.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
         Assert.True(fitErrors.TryGetProperty("calibrationEnd", out _));
