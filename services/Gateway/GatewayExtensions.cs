@@ -33,7 +33,9 @@ public static class GatewayExtensions
                 ClusterId = name,
                 Match = new RouteMatch { Path = prefix + "/{**rest}" },
             }.WithTransformPathRemovePrefix(prefix)
-             // The service builds its paging "next" links from its own path; this restores the route's prefix.
+             // Services build paging "next" links from their own path; X-Forwarded-Prefix gives them the route's prefix.
+             // YARP's default would send the (empty) PathBase instead and remove this header, so that part is turned off.
+             .WithTransformXForwarded(xPrefix: ForwardedTransformActions.Off)
              .WithTransformRequestHeader("X-Forwarded-Prefix", prefix, append: false));
             clusters.Add(new ClusterConfig
             {

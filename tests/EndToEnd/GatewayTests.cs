@@ -80,6 +80,22 @@ public sealed class GatewayTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ListThroughGateway_NextLinkKeepsTheGatewayPrefix()
+    {
+        foreach (var name in new[] { "gw-a", "gw-b" })
+        {
+            var created = await _client.PostAsJsonAsync("/segmentation/v1/segments", new { name, rule = new { field = "orders_count", op = "gte", value = 1 } });
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+
+        var first = await _client.GetFromJsonAsync<JsonElement>("/segmentation/v1/segments?limit=1");
+        var next = first.GetProperty("next").GetString();
+        Assert.StartsWith("/segmentation/v1/segments?", next, StringComparison.Ordinal);
+        var second = await _client.GetFromJsonAsync<JsonElement>(next);
+        Assert.Equal("gw-b", Assert.Single(second.GetProperty("items").EnumerateArray()).GetProperty("name").GetString());
+    }
+
+    [Fact]
     public async Task AdminEndpoints_AreNotReachableThroughTheGateway_ButAreOnTheService()
     {
         Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync("/segmentation/admin/error-queues")).StatusCode);
