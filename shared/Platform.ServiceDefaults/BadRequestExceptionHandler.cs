@@ -23,7 +23,7 @@ internal sealed class BadRequestExceptionHandler(IProblemDetailsService problemD
         ProblemDetails problem = bad.InnerException is JsonException json
             ? new HttpValidationProblemDetails(new Dictionary<string, string[]>
             {
-                [FieldOf(json.Path)] = [MessageOf(json)],
+                [FieldOf(json.Path, json.Data[StrictJson.InnerPathKey] as string)] = [MessageOf(json)],
             })
             {
                 Title = "The request body is not valid JSON for this endpoint.",
@@ -38,15 +38,19 @@ internal sealed class BadRequestExceptionHandler(IProblemDetailsService problemD
         return await problemDetails.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
     }
 
-    /// <summary>"$.address.city" → "address.city"; "$" (the whole body) → "body".</summary>
-    internal static string FieldOf(string? jsonPath)
+    /// <summary>
+    /// "$.address.city" → "address.city"; "$" (the whole body) → "body"; with <paramref name="innerPath"/> (a bad
+    /// string inside a free-form element, see <see cref="StrictJson.InnerPathKey"/>) "$.rule" + "and[0].value" →
+    /// "rule.and[0].value".
+    /// </summary>
+    internal static string FieldOf(string? jsonPath, string? innerPath = null)
     {
-        if (string.IsNullOrEmpty(jsonPath) || jsonPath == "$")
-        {
-            return "body";
-        }
-
-        return jsonPath.StartsWith("$.", StringComparison.Ordinal) ? jsonPath[2..] : jsonPath.TrimStart('$');
+        var outer = string.IsNullOrEmpty(jsonPath) || jsonPath == "$" ? ""
+            : jsonPath.StartsWith("$.", StringComparison.Ordinal) ? jsonPath[2..] : jsonPath.TrimStart('$');
+        var field = string.IsNullOrEmpty(innerPath) ? outer
+            : outer.Length == 0 || innerPath.StartsWith('[') ? outer + innerPath
+            : outer + "." + innerPath;
+        return field.Length == 0 ? "body" : field;
     }
 
     // System.Text.Json messages mention .NET type names and positions; keep the first sentence, which names the problem.

@@ -45,25 +45,41 @@ public static class ServiceDefaultsExtensions
         // Binding failures (malformed JSON, wrong types, oversize bodies) reach BadRequestExceptionHandler,
         // which answers with problem details naming the field, instead of an empty 400.
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase);
-        // One timestamp grammar for every input: a DateTimeOffset in a body is read like a CSV cell or a string field.
-        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new IsoTimestampJsonConverter()));
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+            // One timestamp grammar for every input: a DateTimeOffset in a body is read like a CSV cell or a string field.
+            o.SerializerOptions.Converters.Add(new IsoTimestampJsonConverter());
+            StrictJson.Apply(o.SerializerOptions); // unknown properties, duplicate keys, NUL and unpaired surrogates: 400
+        });
         return builder;
     }
 
-    /// <summary>Error handling middleware, the OpenAPI document at <c>/openapi/v1.json</c>, <c>/health/live</c> (process up) and <c>/health/ready</c> (database and broker reachable).</summary>
+    /// <summary>
+    /// Error handling middleware, the admin key guard on <c>/admin/**</c> (<see cref="AdminApiKey"/>), the query-string
+    /// check (<see cref="SafeQueryString"/>), the OpenAPI document at <c>/openapi/v1.json</c>, <c>/health/live</c>
+    /// (process up) and <c>/health/ready</c> (database and broker reachable); <c>POST /admin/noop</c> only when
+    /// <c>Benchmark:Enabled</c> is true.
+    /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseAdminApiKey();
+        app.UseSafeQueryString();
         app.MapOpenApi(); // /openapi/v1.json
-        // Baseline for load benchmarks: the same pipeline, no I/O behind it. Under /admin, so the gateway hides it.
-        app.MapPost("/admin/noop", async (HttpRequest request) =>
+        if (app.Configuration.GetValue<bool>("Benchmark:Enabled"))
         {
-            await request.Body.CopyToAsync(Stream.Null);
-            return Results.NoContent();
-        }).ExcludeFromDescription();
+            // Baseline for load benchmarks: the same pipeline, no I/O behind it. Set only for the processes a benchmark
+            // measures (deploy/platform bench); under /admin, so the gateway hides it and the admin key guards it.
+            app.MapPost("/admin/noop", async (HttpRequest request) =>
+            {
+                await request.Body.CopyToAsync(Stream.Null);
+                return Results.NoContent();
+            }).ExcludeFromDescription();
+        }
+
         if (app.Services.GetService<ErrorQueues>() is not null)
         {
             app.MapErrorQueuesApi();
