@@ -15,9 +15,15 @@ public static class GatewayExtensions
         ("Measurement", "http://127.0.0.1:8084"),
     ];
 
+    /// <summary>The upload route that is streamed without a gateway body limit (Ingestion's <c>Imports__MaxFileBytes</c> applies).</summary>
+    public const string ImportsPath = "/ingestion/v1/imports";
+
     /// <summary>
     /// Routes <c>/{service}/{**rest}</c> to that service with the prefix removed, e.g. <c>/ingestion/v1/customers</c>
     /// to Ingestion's <c>/v1/customers</c>. Addresses come from configuration <c>Services:Ingestion</c> etc.
+    /// Request bodies keep Kestrel's default limit (30,000,000 bytes, the same as the services' own), except
+    /// <c>POST /ingestion/v1/imports</c>: files are streamed through with no limit of the gateway's own, so Ingestion's
+    /// limit is the only one (a second, smaller limit here refused 35 MB files that Ingestion accepts).
     /// </summary>
     public static WebApplicationBuilder AddGateway(this WebApplicationBuilder builder)
     {
@@ -32,11 +38,19 @@ public static class GatewayExtensions
                 RouteId = name,
                 ClusterId = name,
                 Match = new RouteMatch { Path = prefix + "/{**rest}" },
-            }.WithTransformPathRemovePrefix(prefix)
-             // Services build paging "next" links from their own path; X-Forwarded-Prefix gives them the route's prefix.
-             // YARP's default would send the (empty) PathBase instead and remove this header, so that part is turned off.
-             .WithTransformXForwarded(xPrefix: ForwardedTransformActions.Off)
-             .WithTransformRequestHeader("X-Forwarded-Prefix", prefix, append: false));
+            }.WithPrefix(prefix));
+            if (name == "Ingestion")
+            {
+                routes.Add(new RouteConfig
+                {
+                    RouteId = "IngestionImports",
+                    ClusterId = name,
+                    Order = -1, // before the catch-all route of the service
+                    Match = new RouteMatch { Path = ImportsPath, Methods = ["POST"] },
+                    MaxRequestBodySize = -1, // no limit here; the upload is streamed, never buffered (YARP's activity timeout resets on every read)
+                }.WithPrefix(prefix));
+            }
+
             clusters.Add(new ClusterConfig
             {
                 ClusterId = name,
@@ -47,6 +61,16 @@ public static class GatewayExtensions
         builder.Services.AddReverseProxy().LoadFromMemory(routes, clusters);
         return builder;
     }
+
+    /// <summary>
+    /// Removes the service's prefix from the forwarded path and sends it as <c>X-Forwarded-Prefix</c> instead: services
+    /// build paging "next" links from their own path; YARP's default would send the (empty) PathBase and remove this
+    /// header, so that part is turned off.
+    /// </summary>
+    private static RouteConfig WithPrefix(this RouteConfig route, string prefix) =>
+        route.WithTransformPathRemovePrefix(prefix)
+            .WithTransformXForwarded(xPrefix: ForwardedTransformActions.Off)
+            .WithTransformRequestHeader("X-Forwarded-Prefix", prefix, append: false);
 
     /// <summary>
     /// Operator endpoints of the services (<c>/{service}/admin/**</c>, e.g. error-queue replay) are not for marketers

@@ -112,9 +112,20 @@ internal sealed class IngestBenchmark(BenchSettings settings)
             function request()
               counter = counter + 1
               local body = string.format('{"source":"load","orderId":"%s-%d","customerExternalId":"L%d","occurredAt":"2025-06-01T12:00:00Z","grossAmount":25.00,"discountAmount":2.50,"currency":"EUR","quantity":1,"channel":"web"}', prefix, counter, counter % 1000)
-              return wrk.format("POST", nil, { ["Content-Type"] = "application/json" }, body)
+              return wrk.format("POST", nil, { ["Content-Type"] = "application/json", ["Authorization"] = "Bearer ADMIN_KEY" }, body)
             end
-            """);
+            """.Replace("ADMIN_KEY", settings.AdminApiKey, StringComparison.Ordinal));
+        // The bare endpoint needs the admin key (sent to both endpoints, so both requests are alike) and exists only in a
+        // service started with Benchmark__Enabled=true (deploy/platform bench starts them so).
+        using (var probe = new HttpRequestMessage(HttpMethod.Post, "/admin/noop"))
+        {
+            probe.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", settings.AdminApiKey);
+            var answer = await http.SendAsync(probe);
+            if (!answer.IsSuccessStatusCode)
+            {
+                throw new InvalidOperationException($"POST /admin/noop answered {(int)answer.StatusCode}: Ingestion was not started for a benchmark (Benchmark__Enabled=true, admin key); run ./deploy/platform down --keep-infra, then bench again");
+            }
+        }
 
         var bare = await WrkAsync(settings.IngestionUrl + "/admin/noop", script, connections, seconds);
         // 5 s of the same load first, not counted: JIT and tiered compilation, connection pools and caches warm up

@@ -43,7 +43,7 @@ return 0;
 namespace Benchmarks
 {
     /// <summary>Where the servers and services are (the PLATFORM_* variables of .local/platform.env).</summary>
-    internal sealed record BenchSettings(string PgHost, string PgPort, string PgAdminUser, string PgAdminPassword, string IngestionPassword, string IngestionUrl, string WorkDirectory)
+    internal sealed record BenchSettings(string PgHost, string PgPort, string PgAdminUser, string PgAdminPassword, string IngestionPassword, string IngestionUrl, string AdminApiKey, string WorkDirectory)
     {
         public string IngestionConnectionString => $"Host={PgHost};Port={PgPort};Database=ingestion;Username=ingestion;Password={IngestionPassword}";
 
@@ -60,6 +60,7 @@ namespace Benchmarks
                 Get("PLATFORM_PG_ADMIN_PASSWORD"),
                 Get("INGESTION_DB_PASSWORD"),
                 Environment.GetEnvironmentVariable("INGESTION_URL") is { Length: > 0 } url ? url : "http://127.0.0.1:8081",
+                Get("PLATFORM_ADMIN_API_KEY"),
                 Environment.GetEnvironmentVariable("BENCH_DIR") is { Length: > 0 } dir ? dir : Path.Combine(Path.GetTempPath(), "platform-bench"));
         }
     }

@@ -101,7 +101,7 @@ public sealed class GatewayTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync("/segmentation/admin/error-queues")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await _client.PostAsync("/segmentation/ADMIN/error-queues/segmentation-customers-upserted/replay", null)).StatusCode);
 
-        using var direct = _segmentation.CreateClient();
+        using var direct = _segmentation.CreateAdminClient();
         var queues = await direct.GetFromJsonAsync<JsonElement>("/admin/error-queues");
         Assert.Contains(queues.EnumerateArray(), q => q.GetProperty("endpoint").GetString() == "segmentation-customers-upserted" && q.GetProperty("messages").GetInt32() == 0);
     }

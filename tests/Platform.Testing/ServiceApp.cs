@@ -27,6 +27,18 @@ public sealed class ServiceApp<TEntryPoint>(IReadOnlyDictionary<string, string?>
         return new Uri(addresses.First());
     }
 
+    /// <summary>A client (in memory, or on the loopback port once started) that sends the configured <c>Admin:ApiKey</c> as a bearer token.</summary>
+    public HttpClient CreateAdminClient()
+    {
+        var client = CreateClient();
+        if (settings.TryGetValue("Admin:ApiKey", out var key) && key is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        }
+
+        return client;
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);

@@ -27,6 +27,9 @@ public static class TestServers
 
     public static string RabbitPassword => Get("PLATFORM_RABBIT_PASSWORD");
 
+    /// <summary>The admin key (<c>Admin:ApiKey</c>) that <see cref="ServiceSettings.For"/> gives the services a test starts; random per test run.</summary>
+    public static string AdminApiKey { get; } = "test-" + Guid.NewGuid().ToString("N");
+
     /// <summary>Connection string of the admin role to <paramref name="database"/>.</summary>
     public static string AdminConnectionString(string database = "postgres") =>
         $"Host={PgHost};Port={PgPort};Database={database};Username={PgAdminUser};Password={PgAdminPassword};Pooling=true;Include Error Detail=true";
@@ -94,5 +97,6 @@ public static class ServiceSettings
         ["RabbitMq:Username"] = TestServers.RabbitUser,
         ["RabbitMq:Password"] = TestServers.RabbitPassword,
         ["Outbox:PollInterval"] = "00:00:00.500",
+        ["Admin:ApiKey"] = TestServers.AdminApiKey,
     };
 }

@@ -1,0 +1,113 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Npgsql;
+using Platform.Testing;
+
+namespace EndToEnd;
+
+/// <summary>
+/// Bulk imports stream through the gateway with no body limit of the gateway's own (Ingestion's applies), while the
+/// other routes keep the services' limit. Gateway and Ingestion on real loopback ports: Kestrel's limits are real.
+/// </summary>
+public sealed class GatewayImportTests : IAsyncLifetime
+{
+    private const long FileBytes = 100L * 1024 * 1024;
+    private readonly string _spool = Path.Combine(Path.GetTempPath(), "e2e-gw-imports-" + Guid.NewGuid().ToString("N"));
+    private TestVirtualHost _vhost = null!;
+    private TestDatabase _database = null!;
+    private ServiceApp<Ingestion.Program> _ingestion = null!;
+    private ServiceApp<Gateway.Program> _gateway = null!;
+    private HttpClient _client = null!;
+
+    public async Task InitializeAsync()
+    {
+        _vhost = await TestVirtualHost.CreateAsync("gw-import");
+        _database = await TestDatabase.CreateAsync("gw_import");
+        var settings = ServiceSettings.For(_database, _vhost);
+        settings["Imports:SpoolDirectory"] = _spool;
+        _ingestion = new ServiceApp<Ingestion.Program>(settings);
+        var ingestion = _ingestion.StartOnLoopback();
+        _gateway = new ServiceApp<Gateway.Program>(new Dictionary<string, string?> { ["Services:Ingestion"] = ingestion.ToString().TrimEnd('/') });
+        _client = new HttpClient { BaseAddress = _gateway.StartOnLoopback(), Timeout = TimeSpan.FromMinutes(10) };
+    }
+
+    public async Task DisposeAsync()
+    {
+        _client.Dispose();
+        await _gateway.DisposeAsync();
+        await _ingestion.DisposeAsync();
+        await _database.DisposeAsync();
+        await _vhost.DisposeAsync();
+        if (Directory.Exists(_spool))
+        {
+            Directory.Delete(_spool, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A100MegabyteCsv_ThroughTheGateway_IsAcceptedAndFullyImported()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"gw-import-{Guid.NewGuid():N}.csv");
+        try
+        {
+            var rows = await WriteTransactionsCsvAsync(file);
+            Assert.True(new FileInfo(file).Length >= FileBytes);
+
+            await using var stream = File.OpenRead(file);
+            var content = new StreamContent(stream, 1 << 16);
+            content.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
+            var response = await _client.PostAsync("/ingestion/v1/imports?kind=transactions&createCustomers=true&currency=USD&fileName=big.csv", content);
+
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            var location = "/ingestion" + response.Headers.Location!.OriginalString;
+            var report = await Eventually.ValueAsync(async () =>
+            {
+                var text = await _client.GetStringAsync(location);
+                return JsonDocument.Parse(text).RootElement.GetProperty("status").GetString() is "completed" or "failed" ? text : null;
+            }, "the 100 MB import finished", TimeSpan.FromMinutes(15));
+            var root = JsonDocument.Parse(report).RootElement;
+            Assert.Equal("completed", root.GetProperty("status").GetString());
+            Assert.Equal(rows, root.GetProperty("rowsNew").GetInt64());
+            Assert.Equal(0, root.GetProperty("rowsRejected").GetInt64());
+            await using var connection = await _database.OpenAsync();
+            await using var count = new NpgsqlCommand("SELECT count(*) FROM transactions", connection);
+            Assert.Equal(rows, (long)(await count.ExecuteScalarAsync())!);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task OtherRoutes_KeepTheServicesBodyLimit()
+    {
+        // 31 MB: over Kestrel's 30,000,000-byte default that the services and the gateway's other routes keep.
+        var body = "[" + new string(' ', 31 * 1024 * 1024) + "]";
+        var response = await _client.PostAsync("/ingestion/v1/customers/batch", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+    }
+
+    /// <summary>Transactions of 1,000 customers (created by the import), about 400 bytes a row, until the file holds 100 MB; returns the row count.</summary>
+    private static async Task<long> WriteTransactionsCsvAsync(string path)
+    {
+        await using var writer = new StreamWriter(path, false, new UTF8Encoding(false), 1 << 20);
+        await writer.WriteAsync("source,order_id,customer_external_id,occurred_at,gross_amount,category,promotion_code,campaign_code\n");
+        var padding = new string('p', 100);
+        var start = new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        long rows = 0;
+        while (writer.BaseStream.Length < FileBytes)
+        {
+            rows++;
+            await writer.WriteAsync(string.Create(CultureInfo.InvariantCulture,
+                $"gateway,order-{rows:D12}-{padding},c-{rows % 1000},{start.AddMinutes(rows):yyyy-MM-ddTHH:mm:ssZ},{rows % 500 + 1}.25,category-{padding},promo-{padding},campaign-{rows % 7}\n"));
+        }
+
+        return rows;
+    }
+}
