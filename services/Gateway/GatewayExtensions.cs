@@ -15,15 +15,27 @@ public static class GatewayExtensions
         ("Measurement", "http://127.0.0.1:8084"),
     ];
 
+    /// <summary>
+    /// Body limit of every route but imports: the largest a service accepts (Ingestion's batch endpoints, 32 MiB);
+    /// a service's own lower limit (e.g. 1 MiB for one customer) still applies and its 413 reaches the client.
+    /// </summary>
+    public const long MaxRequestBodyBytes = 32L * 1024 * 1024;
+
+    /// <summary>Bodies larger than this are forwarded with <c>Expect: 100-continue</c> (see <see cref="AddGateway"/>).</summary>
+    public const long ExpectContinueAboveBytes = 64 * 1024;
+
     /// <summary>The upload route that is streamed without a gateway body limit (Ingestion's <c>Imports__MaxFileBytes</c> applies).</summary>
     public const string ImportsPath = "/ingestion/v1/imports";
 
     /// <summary>
     /// Routes <c>/{service}/{**rest}</c> to that service with the prefix removed, e.g. <c>/ingestion/v1/customers</c>
     /// to Ingestion's <c>/v1/customers</c>. Addresses come from configuration <c>Services:Ingestion</c> etc.
-    /// Request bodies keep Kestrel's default limit (30,000,000 bytes, the same as the services' own), except
-    /// <c>POST /ingestion/v1/imports</c>: files are streamed through with no limit of the gateway's own, so Ingestion's
-    /// limit is the only one (a second, smaller limit here refused 35 MB files that Ingestion accepts).
+    /// Request bodies are limited to <see cref="MaxRequestBodyBytes"/>, except <c>POST /ingestion/v1/imports</c>: files
+    /// are streamed through with no limit of the gateway's own, so Ingestion's limit is the only one (a second, smaller
+    /// limit here refused 35 MB files that Ingestion accepts). A body over <see cref="ExpectContinueAboveBytes"/> (or of
+    /// unknown length) is forwarded with <c>Expect: 100-continue</c>: a service that refuses it before reading it (413
+    /// for its size, 400 for a bad query) answers before the body is sent, and that answer reaches the client; without
+    /// it the service closes the connection mid-upload and the client gets YARP's 502 instead.
     /// </summary>
     public static WebApplicationBuilder AddGateway(this WebApplicationBuilder builder)
     {
@@ -38,6 +50,7 @@ public static class GatewayExtensions
                 RouteId = name,
                 ClusterId = name,
                 Match = new RouteMatch { Path = prefix + "/{**rest}" },
+                MaxRequestBodySize = MaxRequestBodyBytes,
             }.WithPrefix(prefix));
             if (name == "Ingestion")
             {
@@ -58,7 +71,15 @@ public static class GatewayExtensions
             });
         }
 
-        builder.Services.AddReverseProxy().LoadFromMemory(routes, clusters);
+        builder.Services.AddReverseProxy().LoadFromMemory(routes, clusters).AddTransforms(context => context.AddRequestTransform(transform =>
+        {
+            if (transform.HttpContext.Request.ContentLength is null or > ExpectContinueAboveBytes && transform.ProxyRequest.Content is not null)
+            {
+                transform.ProxyRequest.Headers.ExpectContinue = true;
+            }
+
+            return ValueTask.CompletedTask;
+        }));
         return builder;
     }
 

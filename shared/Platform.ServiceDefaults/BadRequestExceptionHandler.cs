@@ -50,7 +50,30 @@ internal sealed class BadRequestExceptionHandler(IProblemDetailsService problemD
         var field = string.IsNullOrEmpty(innerPath) ? outer
             : outer.Length == 0 || innerPath.StartsWith('[') ? outer + innerPath
             : outer + "." + innerPath;
+        // A bad dictionary key is part of System.Text.Json's path ("$.attributes.k\u0000"): name its dictionary instead of echoing it.
+        if (SafeText.ProblemOf(field) is not null)
+        {
+            field = field[..Math.Max(0, field.AsSpan(0, FirstUnsafe(field)).LastIndexOfAny('.', '['))];
+        }
+
         return field.Length == 0 ? "body" : field;
+    }
+
+    private static int FirstUnsafe(string field)
+    {
+        for (var i = 0; i < field.Length; i++)
+        {
+            if (char.IsHighSurrogate(field[i]) && i + 1 < field.Length && char.IsLowSurrogate(field[i + 1]))
+            {
+                i++;
+            }
+            else if (field[i] == '\0' || char.IsSurrogate(field[i]))
+            {
+                return i;
+            }
+        }
+
+        return 0;
     }
 
     // System.Text.Json messages mention .NET type names and positions; keep the first sentence, which names the problem.

@@ -86,11 +86,22 @@ public sealed class GatewayImportTests : IAsyncLifetime
     [Fact]
     public async Task OtherRoutes_KeepTheServicesBodyLimit()
     {
-        // 31 MB: over Kestrel's 30,000,000-byte default that the services and the gateway's other routes keep.
-        var body = "[" + new string(' ', 31 * 1024 * 1024) + "]";
+        // Over the 32 MiB that the gateway's other routes allow (the most a service accepts).
+        var body = "[" + new string(' ', 33 * 1024 * 1024) + "]";
         var response = await _client.PostAsync("/ingestion/v1/customers/batch", new StringContent(body, Encoding.UTF8, "application/json"));
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task AServicesOwnLowerLimit_ReachesTheClientAs413_NotAs502()
+    {
+        // 2 MiB to an endpoint that takes 1 MiB: Ingestion refuses it before reading the body.
+        var body = "{\"source\":\"" + new string('a', 2 * 1024 * 1024) + "\"}";
+        var response = await _client.PostAsync("/ingestion/v1/customers", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 
     /// <summary>Transactions of 1,000 customers (created by the import), about 400 bytes a row, until the file holds 100 MB; returns the row count.</summary>

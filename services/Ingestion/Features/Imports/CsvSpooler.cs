@@ -125,7 +125,17 @@ public static class CsvSpooler
 
         // Already known to be valid UTF-8 (the whole chunk was decoded); a sequence cut at the 64 KiB mark cannot matter here.
         var text = Encoding.UTF8.GetString(end < 0 ? bytes : bytes[..end]).TrimEnd('\r');
-        var problems = checkHeader(text);
+        IReadOnlyList<string> problems;
+        try
+        {
+            problems = checkHeader(text);
+        }
+        catch (Sylvan.Data.Csv.CsvFormatException)
+        {
+            // e.g. a JSON document sent as text/csv: quotes inside an unquoted name. Refused like any bad header, not a 500.
+            return "the first line is not a CSV header: a quote is unbalanced or inside an unquoted name";
+        }
+
         return problems.Count == 0 ? null : string.Join("; ", problems);
     }
 
