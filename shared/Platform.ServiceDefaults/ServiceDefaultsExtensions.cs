@@ -40,7 +40,7 @@ public static class ServiceDefaultsExtensions
         builder.AddTelemetry();
         builder.Services.AddHealthChecks();
         builder.Services.AddProblemDetails();
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(o => o.AddSchemaTransformer(StrictJson.DescribeStrings));
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         // Binding failures (malformed JSON, wrong types, oversize bodies) reach BadRequestExceptionHandler,
         // which answers with problem details naming the field, instead of an empty 400.

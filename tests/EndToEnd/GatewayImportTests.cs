@@ -88,9 +88,14 @@ public sealed class GatewayImportTests : IAsyncLifetime
     {
         // Over the 32 MiB that the gateway's other routes allow (the most a service accepts).
         var body = "[" + new string(' ', 33 * 1024 * 1024) + "]";
-        var response = await _client.PostAsync("/ingestion/v1/customers/batch", new StringContent(body, Encoding.UTF8, "application/json"));
+        // Expect: 100-continue, as a client sending a large body should: the refusal comes before the body is sent
+        // (otherwise the gateway closes the connection while this client is still writing).
+        var request = new HttpRequestMessage(HttpMethod.Post, "/ingestion/v1/customers/batch") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.ExpectContinue = true;
+        var response = await _client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 
     [Fact]

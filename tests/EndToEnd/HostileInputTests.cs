@@ -138,6 +138,16 @@ public sealed class HostileInputTests(AllServices services) : IClassFixture<AllS
     }
 
     [Fact]
+    public async Task StrictStringReading_KeepsStringTypesInTheOpenApiDocument()
+    {
+        using var client = services.CreateClient(RequestTimeout);
+        var operations = await WriteOperation.ListAsync(client, "ingestion");
+
+        var upsert = operations.Single(o => o.Method == HttpMethod.Post && o.Template == "/ingestion/v1/customers");
+        Assert.Contains(("externalId", "string"), upsert.Properties);
+    }
+
+    [Fact]
     public async Task NulInAQueryParameter_Is400NamingIt()
     {
         using var client = services.CreateClient(RequestTimeout);

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
 
 namespace Platform.ServiceDefaults;
 
@@ -27,5 +29,23 @@ public static class StrictJson
         options.Converters.Insert(0, new SafeStringConverter());
         options.Converters.Insert(1, new SafeJsonElementConverter());
         return options;
+    }
+
+    /// <summary>
+    /// OpenAPI schema transformer: the document generator describes a type read by a custom converter as "any value",
+    /// so without this every string of every request would lose its <c>type: string</c>. Restores it (with
+    /// <c>null</c> when the property may be null).
+    /// </summary>
+    public static Task DescribeStrings(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        ArgumentNullException.ThrowIfNull(context);
+        if (context.JsonTypeInfo.Type == typeof(string) && schema.Type is null)
+        {
+            var nullable = context.JsonPropertyInfo is { } property && (property.IsSetNullable || property.IsGetNullable);
+            schema.Type = nullable ? JsonSchemaType.String | JsonSchemaType.Null : JsonSchemaType.String;
+        }
+
+        return Task.CompletedTask;
     }
 }
