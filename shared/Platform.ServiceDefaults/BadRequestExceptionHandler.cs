@@ -2,6 +2,8 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using Platform.ServiceDefaults.Json;
+using Platform.ServiceDefaults.Validation;
 
 namespace Platform.ServiceDefaults;
 
@@ -51,7 +53,7 @@ internal sealed class BadRequestExceptionHandler(IProblemDetailsService problemD
             : outer.Length == 0 || innerPath.StartsWith('[') ? outer + innerPath
             : outer + "." + innerPath;
         // A bad dictionary key is part of System.Text.Json's path ("$.attributes.k\u0000"): name its dictionary instead of echoing it.
-        if (SafeText.ProblemOf(field) is not null)
+        if (!Text.IsStorable(field))
         {
             field = field[..Math.Max(0, field.AsSpan(0, FirstUnsafe(field)).LastIndexOfAny('.', '['))];
         }

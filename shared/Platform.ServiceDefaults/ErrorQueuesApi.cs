@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Platform.ServiceDefaults.Admin;
 using Platform.ServiceDefaults.Paging;
 
 namespace Platform.ServiceDefaults;

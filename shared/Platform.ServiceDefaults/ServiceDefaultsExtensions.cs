@@ -16,6 +16,8 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using Platform.Data;
+using Platform.ServiceDefaults.Admin;
+using Platform.ServiceDefaults.Json;
 using Platform.ServiceDefaults.Validation;
 
 namespace Platform.ServiceDefaults;

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Platform.ServiceDefaults;
+namespace Platform.ServiceDefaults.Admin;
 
 /// <summary>
 /// Guards every path under <c>/admin</c> (error-queue replay, parked outbox rows, jobs, whatever is added there) with

@@ -2,13 +2,14 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
+using Platform.ServiceDefaults.Validation;
 
-namespace Platform.ServiceDefaults;
+namespace Platform.ServiceDefaults.Json;
 
 /// <summary>
 /// Reads a <see cref="JsonElement"/> (free-form JSON such as segment rules and customer attributes) as usual,
 /// duplicate keys refused per the options, then checks every string and property name in it with
-/// <see cref="SafeText"/>: an element is stored as <c>jsonb</c>, which refuses <c>\u0000</c>, and its strings
+/// <see cref="Text.IsStorable"/>: an element is stored as <c>jsonb</c>, which refuses <c>\u0000</c>, and its strings
 /// become SQL parameters. The bad string's path inside the element goes to <see cref="StrictJson.InnerPathKey"/>.
 /// </summary>
 internal sealed class SafeJsonElementConverter : JsonConverter<JsonElement>
@@ -75,11 +76,11 @@ internal sealed class SafeJsonElementConverter : JsonConverter<JsonElement>
     {
         try
         {
-            return SafeText.ProblemOf(read());
+            return read() is { } text && !Text.IsStorable(text) ? Text.NotStorable : null;
         }
         catch (InvalidOperationException)
         {
-            return SafeText.InvalidUnicodeProblem;
+            return StrictJson.InvalidUnicode;
         }
     }
 }

@@ -1,11 +1,12 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
+using Platform.ServiceDefaults.Validation;
 
-namespace Platform.ServiceDefaults;
+namespace Platform.ServiceDefaults.Json;
 
 /// <summary>
-/// Reads strings, values and dictionary keys alike, refusing what <see cref="SafeText"/> refuses. System.Text.Json
+/// Reads strings, values and dictionary keys alike, refusing what <see cref="Text.IsStorable"/> refuses. System.Text.Json
 /// already refuses an escaped unpaired surrogate (<c>"\ud800"</c>) and invalid UTF-8, but with a message about .NET
 /// types; NUL (<c>"\u0000"</c>) it accepts, and PostgreSQL would then fail the write.
 /// </summary>
@@ -39,9 +40,9 @@ internal sealed class SafeStringConverter : JsonConverter<string>
         }
         catch (InvalidOperationException)
         {
-            throw new JsonException(SafeText.InvalidUnicodeProblem);
+            throw new JsonException(StrictJson.InvalidUnicode);
         }
 
-        return SafeText.ProblemOf(text) is { } problem ? throw new JsonException(problem) : text;
+        return Text.IsStorable(text) ? text : throw new JsonException(Text.NotStorable);
     }
 }

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
-namespace Platform.ServiceDefaults;
+namespace Platform.ServiceDefaults.Json;
 
 /// <summary>
 /// The one place where request JSON is made strict, applied by <see cref="ServiceDefaultsExtensions.AddServiceDefaults"/>
@@ -19,6 +19,9 @@ public static class StrictJson
     /// (e.g. <c>and[0].value</c>), relative to the property the element was bound to.
     /// </summary>
     public const string InnerPathKey = "StrictJson.InnerPath";
+
+    /// <summary>The problem reported for a string System.Text.Json cannot decode (an escaped unpaired surrogate, bytes that are not UTF-8).</summary>
+    public const string InvalidUnicode = "must be valid Unicode text (no unpaired surrogate such as \\ud800, no invalid UTF-8)";
 
     /// <summary>Makes <paramref name="options"/> strict (see the type's summary).</summary>
     public static JsonSerializerOptions Apply(JsonSerializerOptions options)

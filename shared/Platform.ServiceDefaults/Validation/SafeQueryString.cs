@@ -2,10 +2,10 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Platform.ServiceDefaults;
+namespace Platform.ServiceDefaults.Validation;
 
 /// <summary>
-/// Query-string parameters are bound outside JSON, so <see cref="StrictJson"/> does not see them: this middleware
+/// Query-string parameters are bound outside JSON, so <see cref="Json.StrictJson"/> does not see them: this middleware
 /// refuses a request whose query holds a NUL (<c>%00</c>) in a name or value with a 400 naming the parameter, before
 /// any endpoint could pass it on to PostgreSQL. (Percent-encoded bytes that are not UTF-8 decode to U+FFFD, never to
 /// an unpaired surrogate.)
@@ -27,15 +27,15 @@ public static class SafeQueryString
             var errors = new ValidationErrors();
             foreach (var (name, values) in context.Request.Query)
             {
-                if (!SafeText.IsSafe(name))
+                if (!Text.IsStorable(name))
                 {
-                    errors.Add("query", "a parameter name " + SafeText.ProblemOf(name));
+                    errors.Add("query", "a parameter name " + Text.NotStorable);
                     continue;
                 }
 
                 foreach (var value in values)
                 {
-                    if (!SafeText.Check(errors, name, value))
+                    if (!Text.CheckStorable(errors, name, value))
                     {
                         break;
                     }
