@@ -4,11 +4,12 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
+using Platform.Data.Jobs;
 using Platform.Data.Migrations;
 
 namespace Platform.Data;
 
-/// <summary>Registers a service's PostgreSQL database: data source, migrations at start, outbox writer, inbox, health check.</summary>
+/// <summary>Registers a service's PostgreSQL database: data source, migrations at start, outbox writer, inbox, job scheduler, health check.</summary>
 public static class DatabaseExtensions
 {
     /// <summary>Name of the connection string every service reads (<c>ConnectionStrings__Database</c>).</summary>
@@ -39,6 +40,7 @@ public static class DatabaseExtensions
         builder.Services.AddSingleton<Outbox>();
         builder.Services.AddSingleton<Inbox>();
         builder.Services.AddOptions<OutboxOptions>().Bind(builder.Configuration.GetSection("Outbox"));
+        builder.Services.AddJobScheduler(builder.Configuration); // after the migrations: hosted services start in order
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         return builder;
     }
