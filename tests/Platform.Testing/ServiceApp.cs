@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Platform.Testing;
@@ -11,8 +12,9 @@ namespace Platform.Testing;
 /// One service running in the test process against the real servers, configured with <paramref name="settings"/>
 /// (see <see cref="ServiceSettings"/>). Its HTTP API is served in memory (<c>CreateClient</c>), or on a real loopback
 /// port after <see cref="StartOnLoopback"/> (needed where Kestrel's behaviour matters: body size limits, proxying).
+/// <paramref name="services"/> replaces registrations after the service's own (e.g. a <see cref="ManualClock"/> as TimeProvider).
 /// </summary>
-public sealed class ServiceApp<TEntryPoint>(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<TEntryPoint>
+public sealed class ServiceApp<TEntryPoint>(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services = null) : WebApplicationFactory<TEntryPoint>
     where TEntryPoint : class
 {
     /// <summary>
@@ -45,6 +47,11 @@ public sealed class ServiceApp<TEntryPoint>(IReadOnlyDictionary<string, string?>
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (services is not null)
+        {
+            builder.ConfigureTestServices(services);
         }
     }
 }
