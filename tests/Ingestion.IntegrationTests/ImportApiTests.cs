@@ -70,6 +70,13 @@ public sealed class ImportApiTests(ImportHostFixture fixture) : IClassFixture<Im
         Assert.Contains("unknown customer", errors[2], StringComparison.Ordinal);
         Assert.Equal(6, report.GetProperty("errorCount").GetInt64());
         Assert.Equal(2, report.GetProperty("firstErrors")[0].GetProperty("rowNumber").GetInt64());
+
+        // The upload enqueued the import's job with the import; it ran once, and its run is in the history.
+        var importId = report.GetProperty("importId").GetGuid();
+        await Eventually.TrueAsync(async () => await _host.ScalarAsync<string>(
+            "SELECT status FROM jobs WHERE kind = 'ingestion.import' AND payload->>'importId' = @id", ("id", importId.ToString())) == "succeeded", "the import's job to succeed");
+        Assert.Equal("succeeded", await _host.ScalarAsync<string>(
+            "SELECT string_agg(r.outcome, ',') FROM job_runs r JOIN jobs j ON j.id = r.job_id WHERE j.payload->>'importId' = @id", ("id", importId.ToString())));
     }
 
     [Fact]

@@ -1,8 +1,9 @@
 using System.Text;
+using Platform.Testing;
 
 namespace Ingestion.IntegrationTests;
 
-/// <summary>Imports left queued or running when the service stopped are taken up by the next instance.</summary>
+/// <summary>Imports (and their jobs) left queued or running when the service stopped are taken up by the next instance.</summary>
 public sealed class ImportRestartTests : IAsyncLifetime
 {
     private const string Header = "source,order_id,customer_external_id,occurred_at,gross_amount,currency\n";
@@ -36,11 +37,14 @@ public sealed class ImportRestartTests : IAsyncLifetime
         var missing = Guid.CreateVersion7();
         var badBytes = Guid.CreateVersion7();
         var crashed = Guid.CreateVersion7();
+        var foreign = Guid.CreateVersion7();
 
         await _host.RestartAsync(Settings, whileStopped: async () =>
         {
             await QueueAsync(queued, "queued", 0, Encoding.UTF8.GetBytes(Header + Rows("Q", 1, 3)));
             await QueueAsync(missing, "queued", 0, file: null);
+            // Received by another instance, whose spool folder this one cannot see: not this instance's to fail.
+            await QueueAsync(foreign, "queued", 0, file: null, host: "another-instance");
             // Row 4 holds a byte that is not UTF-8 (as a Latin-1 export would); rows 1-3 before it are fine.
             byte[] bytes = [.. Encoding.UTF8.GetBytes(Header + Rows("B", 1, 3)), .. "restart,B-4,c1,2024-01-01T00:00:00Z,4,EUR"u8, (byte)0xFF, (byte)'\n', .. Encoding.UTF8.GetBytes(Rows("B", 5, 6))];
             await QueueAsync(badBytes, "queued", 0, bytes);
@@ -68,12 +72,17 @@ public sealed class ImportRestartTests : IAsyncLifetime
         Assert.Equal(3, crashedReport.GetProperty("rowsNew").GetInt64());
         Assert.Equal("C-1,C-2,C-5", await _host.ScalarAsync<string>("SELECT string_agg(order_id, ',' ORDER BY order_id) FROM transactions WHERE order_id LIKE 'C-%'"));
         Assert.Empty(Directory.GetFiles(_spool));
+
+        // The other instance's import was deferred to it (its job put back without using an attempt), not failed.
+        await Eventually.TrueAsync(async () => await _host.ScalarAsync<bool>("SELECT due_at > created_at + interval '10 seconds' FROM jobs WHERE id = @id", ("id", foreign)), "the foreign import's job to be deferred");
+        Assert.Equal("queued", await _host.ScalarAsync<string>("SELECT status FROM imports WHERE import_id = @id", ("id", foreign)));
+        Assert.Equal(0, await _host.ScalarAsync<int>("SELECT attempts FROM jobs WHERE id = @id", ("id", foreign)));
     }
 
     private static string Rows(string prefix, int from, int to) =>
         string.Concat(Enumerable.Range(from, to - from + 1).Select(i => $"restart,{prefix}-{i},c1,2024-01-01T00:00:00Z,{i},EUR\n"));
 
-    private async Task QueueAsync(Guid importId, string status, long rowsRead, byte[]? file)
+    private async Task QueueAsync(Guid importId, string status, long rowsRead, byte[]? file, string? host = null)
     {
         var path = Path.Combine(_spool, $"{importId}.csv");
         if (file is not null)
@@ -86,6 +95,14 @@ public sealed class ImportRestartTests : IAsyncLifetime
             INSERT INTO imports (import_id, kind, status, file_sha256, file_bytes, options, created_at, spool_path, spool_host, rows_read, chunk_rows)
             VALUES (@id, 'transactions', @status, 'test', @bytes, '{"createCustomers":false,"currency":null}', now(), @path, @host, @rowsRead, 2)
             """,
-            ("id", importId), ("status", status), ("bytes", (long)(file?.Length ?? 0)), ("path", path), ("host", Environment.MachineName), ("rowsRead", rowsRead));
+            ("id", importId), ("status", status), ("bytes", (long)(file?.Length ?? 0)), ("path", path), ("host", host ?? Environment.MachineName), ("rowsRead", rowsRead));
+
+        // Its job, as the upload (or the upgrade migration) enqueues it; left queued by a stop between attempts.
+        await _host.ExecuteAsync(
+            """
+            INSERT INTO jobs (id, kind, payload, status, due_at, max_attempts, created_at)
+            VALUES (@id, 'ingestion.import', jsonb_build_object('importId', @id), 'queued', now(), 20, now())
+            """,
+            ("id", importId));
     }
 }

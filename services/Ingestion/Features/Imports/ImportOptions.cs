@@ -3,7 +3,7 @@ namespace Ingestion.Features.Imports;
 /// <summary>Settings of bulk imports (configuration section <c>Imports</c>, e.g. <c>Imports__SpoolDirectory</c>).</summary>
 public sealed class ImportOptions
 {
-    /// <summary>Where uploaded files wait for the worker; a folder under the OS temp folder unless set.</summary>
+    /// <summary>Where uploaded files wait for their import job; a folder under the OS temp folder unless set.</summary>
     public string SpoolDirectory { get; set; } = Path.Combine(Path.GetTempPath(), "ingestion-imports");
 
     /// <summary>Largest file accepted (default 8 GiB); larger uploads get 413.</summary>
@@ -17,9 +17,6 @@ public sealed class ImportOptions
     /// of a chunk; two writers keep it busy while the other one's round trips and event serialization run.
     /// </summary>
     public int Writers { get; set; } = 2;
-
-    /// <summary>How often the worker looks for queued imports nobody woke it for (another replica's, or after a restart).</summary>
-    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Longest CSV record (a quoted field that never closes ends the import once it passes this).</summary>
     public int MaxRecordChars { get; set; } = 1024 * 1024;

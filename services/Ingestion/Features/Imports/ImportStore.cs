@@ -2,17 +2,18 @@ using System.Text.Json;
 using Dapper;
 using Npgsql;
 using NpgsqlTypes;
+using Platform.Data.Jobs;
 
 namespace Ingestion.Features.Imports;
 
-/// <summary>An import the worker is about to run: its file is cut into chunks of <see cref="ChunkRows"/> rows; <see cref="CommittedChunks"/> are done already (a resumed run).</summary>
+/// <summary>An import its job is about to run: its file is cut into chunks of <see cref="ChunkRows"/> rows; <see cref="CommittedChunks"/> are done already (a resumed run).</summary>
 public sealed record ImportJob(Guid ImportId, string Kind, ImportSettings Settings, string SpoolPath, int ChunkRows, IReadOnlySet<int> CommittedChunks);
 
 /// <summary>One rejected row's problem with one field (JSON field names are turned into column names before storing).</summary>
 public readonly record struct RowError(long RowNumber, string Field, string Message);
 
 /// <summary>The <c>imports</c> and <c>import_errors</c> tables.</summary>
-public sealed class ImportStore(NpgsqlDataSource db, TimeProvider time)
+public sealed class ImportStore(NpgsqlDataSource db, JobStore jobs, TimeProvider time)
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -23,15 +24,8 @@ public sealed class ImportStore(NpgsqlDataSource db, TimeProvider time)
 
     private const string PendingSql = """
         SELECT import_id AS ImportId, kind, options::text AS Options, spool_path AS SpoolPath, spool_host AS SpoolHost, chunk_rows AS ChunkRows
-        FROM imports WHERE status IN ('queued', 'running') ORDER BY created_at LIMIT 20
+        FROM imports WHERE import_id = @ImportId AND status IN ('queued', 'running')
         """;
-
-    // Session-level, held by the worker for the whole run on its own connection: released at unlock or when the
-    // process dies, so a crashed run is resumed by the next worker that finds it. 7290 keeps these two-key locks apart
-    // from other users of advisory locks.
-    private const string TryLeaseSql = "SELECT pg_try_advisory_lock(7290, hashtext(@ImportId::text))";
-
-    private const string ReleaseSql = "SELECT pg_advisory_unlock(7290, hashtext(@ImportId::text))";
 
     private const string StartSql = """
         UPDATE imports SET status = 'running', started_at = coalesce(started_at, @Now)
@@ -68,10 +62,12 @@ public sealed class ImportStore(NpgsqlDataSource db, TimeProvider time)
         ORDER BY row_number, field LIMIT @Limit
         """;
 
+    /// <summary>Records a queued import and its job in one transaction: the job runs only if the import exists, and vice versa.</summary>
     public async Task InsertAsync(Guid importId, string kind, string? fileName, CsvSpooler.Result file, ImportSettings settings, string spoolPath, int chunkRows, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(file);
         await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition(InsertSql, new
         {
             ImportId = importId,
@@ -84,27 +80,16 @@ public sealed class ImportStore(NpgsqlDataSource db, TimeProvider time)
             SpoolPath = spoolPath,
             SpoolHost = Environment.MachineName,
             ChunkRows = chunkRows,
-        }, cancellationToken: ct));
+        }, tx, cancellationToken: ct));
+        await jobs.EnqueueAsync(tx, ImportJobHandler.Kind, new RunImport(importId), ct: ct);
+        await tx.CommitAsync(ct);
     }
 
-    /// <summary>Imports not finished yet, oldest first (the worker leases one at a time).</summary>
-    public async Task<IReadOnlyList<PendingImport>> PendingAsync(CancellationToken ct)
+    /// <summary>The import if it is not finished yet (queued, or running: interrupted), else null.</summary>
+    public async Task<PendingImport?> PendingAsync(Guid importId, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        return (await connection.QueryAsync<PendingImport>(new CommandDefinition(PendingSql, cancellationToken: ct))).AsList();
-    }
-
-    /// <summary>Takes the import's lease on <paramref name="lease"/> (a connection the caller keeps open while it runs); false when another worker has it.</summary>
-    public static async Task<bool> TryLeaseAsync(NpgsqlConnection lease, Guid importId, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(lease);
-        return await lease.ExecuteScalarAsync<bool>(new CommandDefinition(TryLeaseSql, new { ImportId = importId }, cancellationToken: ct));
-    }
-
-    public static async Task ReleaseAsync(NpgsqlConnection lease, Guid importId)
-    {
-        ArgumentNullException.ThrowIfNull(lease);
-        await lease.ExecuteScalarAsync<bool>(new CommandDefinition(ReleaseSql, new { ImportId = importId }));
+        return await connection.QuerySingleOrDefaultAsync<PendingImport>(new CommandDefinition(PendingSql, new { ImportId = importId }, cancellationToken: ct));
     }
 
     /// <summary>Marks the import running; returns its committed chunks (to skip), or null when it is finished meanwhile.</summary>
@@ -195,7 +180,7 @@ public sealed class ImportStore(NpgsqlDataSource db, TimeProvider time)
     }
 }
 
-/// <summary>An unfinished import as the worker sees it.</summary>
+/// <summary>An unfinished import as its job sees it.</summary>
 public sealed record PendingImport(Guid ImportId, string Kind, string Options, string? SpoolPath, string? SpoolHost, int ChunkRows);
 
 /// <summary>

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Npgsql;
+using Platform.Data.Jobs;
 using Platform.ServiceDefaults;
 using Platform.ServiceDefaults.Paging;
 
@@ -23,7 +24,7 @@ public static class ImportsApi
         8 GiB by default) while its SHA-256 is computed and every byte is checked to be UTF-8 text without NUL bytes;
         the header is checked against the kind's columns (names in snake_case, any order, case-insensitive). A file that
         fails these checks is refused with 400 (415 for another content type) naming the problem, and nothing is stored.
-        Otherwise the answer is 202 with the import's id and Location /v1/imports/{id}; a background worker then
+        Otherwise the answer is 202 with the import's id and Location /v1/imports/{id}; a background job then
         validates every row exactly as the JSON API does, writes valid rows in chunks of 10,000 (each chunk, its
         progress and its row errors commit together), and records each bad row's problems (row number, column,
         message; 1 = the first line after the header; no values). Importing the same file again stores and publishes
@@ -51,8 +52,13 @@ public static class ImportsApi
         services.AddSingleton<ImportKinds>();
         services.AddSingleton<ImportStore>();
         services.AddSingleton<ImportProcessor>();
-        services.AddSingleton<ImportWorker>();
-        services.AddHostedService(sp => sp.GetRequiredService<ImportWorker>());
+        services.AddJob<RunImport, ImportJobHandler>(ImportJobHandler.Kind, ImportJobHandler.Configure);
+
+        // Imports__PollInterval predates the shared scheduler: it still sets the scheduler's poll unless Jobs__PollInterval does.
+        if (configuration["Jobs:PollInterval"] is null && configuration.GetValue<TimeSpan?>("Imports:PollInterval") is { } poll)
+        {
+            services.Configure<JobSchedulerOptions>(o => o.PollInterval = poll);
+        }
         return services;
     }
 
@@ -90,7 +96,6 @@ public static class ImportsApi
         [Description("The file's name, kept for the report.")] string? fileName,
         ImportKinds kinds,
         ImportStore store,
-        ImportWorker worker,
         IOptions<ImportOptions> options,
         CancellationToken ct)
     {
@@ -166,7 +171,6 @@ public static class ImportsApi
 
         File.Move(partPath, spoolPath);
         await store.InsertAsync(importId, importKind!.Name, fileName, file, settings, spoolPath, options.Value.ChunkRows, ct);
-        worker.Wake();
         return TypedResults.Accepted($"/v1/imports/{importId}", new ImportAccepted(importId, "queued", importKind.Name, file.Bytes, file.Sha256));
     }
 
