@@ -12,7 +12,7 @@ public sealed class Program
     {
         var builder = WebApplication.CreateBuilder(args);
         builder.AddServiceDefaults(defaultPort: 8082); // OTel, health, problem details
-        builder.AddSegmentation();                     // database, bus, consumers, scoring worker
+        builder.AddSegmentation();                     // database, bus, consumers, scoring jobs
         var app = builder.Build();
         app.MapDefaultEndpoints();                     // /health/live, /health/ready
         app.MapProfilesApi();                          // /v1/profiles

@@ -1,4 +1,5 @@
 using Dapper;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Platform.Testing;
 
@@ -58,6 +59,15 @@ public sealed class ServiceTestHost<TProgram> : IAsyncDisposable
         (App, Client) = Start(settings ?? _options.Settings);
     }
 
+    /// <summary>Starts another instance on the same database, vhost, settings and clock (a replica, served in memory) and waits until it is live; the caller disposes it.</summary>
+    public async Task<ServiceApp<TProgram>> StartReplicaAsync()
+    {
+        var replica = NewApp(_options.Settings);
+        using var client = replica.CreateClient();
+        await Eventually.TrueAsync(async () => (await client.GetAsync("/health/live")).IsSuccessStatusCode, $"a replica of {typeof(TProgram).Namespace} up");
+        return replica;
+    }
+
     /// <summary>The first column of the first row of <paramref name="sql"/> on the service's database (Dapper parameters).</summary>
     public async Task<T> ScalarAsync<T>(string sql, object? parameters = null)
     {
@@ -93,19 +103,25 @@ public sealed class ServiceTestHost<TProgram> : IAsyncDisposable
 
     private (ServiceApp<TProgram> App, HttpClient Client) Start(IReadOnlyDictionary<string, string?>? settings)
     {
-        var all = ServiceSettings.For(Database, VirtualHost, _options.RabbitPort);
-        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
-        {
-            all[key] = value;
-        }
-
-        var app = new ServiceApp<TProgram>(all);
+        var app = NewApp(settings);
         if (!_options.OnLoopback)
         {
             return (app, app.CreateClient());
         }
 
         return (app, new HttpClient { BaseAddress = app.StartOnLoopback(), Timeout = TimeSpan.FromMinutes(2) });
+    }
+
+    private ServiceApp<TProgram> NewApp(IReadOnlyDictionary<string, string?>? settings)
+    {
+        var all = ServiceSettings.For(Database, VirtualHost, _options.RabbitPort);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
+
+        var clock = _options.Clock;
+        return new ServiceApp<TProgram>(all, clock is null ? null : services => services.AddSingleton(clock));
     }
 
     private Task WaitLiveAsync() =>

@@ -12,6 +12,9 @@ public sealed record ServiceTestHostOptions
     /// <summary>Another broker port, e.g. a <see cref="TcpProxy"/> the test can cut.</summary>
     public int? RabbitPort { get; init; }
 
+    /// <summary>The service's clock (its <see cref="TimeProvider"/>), e.g. a <see cref="ManualClock"/>; null keeps the system clock.</summary>
+    public TimeProvider? Clock { get; init; }
+
     /// <summary>Serve on a real loopback port (default; Kestrel's limits apply) rather than in memory.</summary>
     public bool OnLoopback { get; init; } = true;
 }

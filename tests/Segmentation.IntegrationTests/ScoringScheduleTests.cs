@@ -4,25 +4,37 @@ namespace Segmentation.IntegrationTests;
 
 public sealed class ScoringScheduleTests : IAsyncLifetime
 {
+    // 00:30 UTC with the daily run at 00:00: when the service starts, today's run is due and has not been queued yet.
+    private readonly ManualClock _clock = new(new DateTimeOffset(2026, 3, 1, 0, 30, 0, TimeSpan.Zero));
     private SegmentationTestHost _host = null!;
 
-    // Daily at 00:00 UTC: when the service starts, today's run is due and has not been queued yet.
     public async Task InitializeAsync() => _host = await SegmentationTestHost.StartAsync("schedule", new Dictionary<string, string?>
     {
         ["Scoring:Schedule:Enabled"] = "true",
         ["Scoring:Schedule:DailyAtUtc"] = "00:00",
-    });
+    }, _clock);
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
     [Fact]
-    public async Task DueDailyRun_IsQueuedOnceAndCompletes()
+    public async Task DailyRun_WithTwoReplicas_IsQueuedAndRunOncePerDay()
     {
-        await Eventually.TrueAsync(async () => await _host.ScalarAsync<long>(
-            "SELECT count(*) FROM score_runs WHERE trigger = 'schedule' AND status = 'completed'") == 1, "the scheduled run to complete");
+        await using var replica = await _host.StartReplicaAsync();
+        await _host.AddCustomerAsync("daily-1", orders: 2, net: 50);
 
-        // The worker keeps polling; the same due time never queues a second run.
-        await Task.Delay(TimeSpan.FromSeconds(6));
-        Assert.Equal(1L, await _host.ScalarAsync<long>("SELECT count(*) FROM score_runs WHERE trigger = 'schedule'"));
+        await WaitForCompletedScheduledRunsAsync(1);
+        _clock.Advance(TimeSpan.FromDays(1));
+        await WaitForCompletedScheduledRunsAsync(2);
+
+        // Both replicas enqueued each day's run; the unique key per due time kept one job, and one run, per day.
+        Assert.Equal(2L, await _host.ScalarAsync<long>("SELECT count(*) FROM score_runs WHERE trigger = 'schedule'"));
+        Assert.Equal(
+            "2026-03-01T00:00:00.0000000Z,2026-03-02T00:00:00.0000000Z",
+            await _host.ScalarAsync<string>("SELECT string_agg(unique_key, ',' ORDER BY unique_key) FROM jobs WHERE kind = 'segmentation.scoring-run'"));
+        Assert.Equal(1L, await _host.ScalarAsync<long>("SELECT count(*) FROM customer_scores"));
     }
+
+    private async Task WaitForCompletedScheduledRunsAsync(long count) =>
+        await Eventually.TrueAsync(async () => await _host.ScalarAsync<long>(
+            "SELECT count(*) FROM score_runs WHERE trigger = 'schedule' AND status = 'completed'") == count, $"scheduled run {count} to complete");
 }

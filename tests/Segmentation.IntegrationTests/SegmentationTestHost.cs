@@ -24,7 +24,8 @@ public sealed class SegmentationTestHost : IAsyncDisposable
 
     public HttpClient Client => _host.Client;
 
-    public static async Task<SegmentationTestHost> StartAsync(string purpose, IReadOnlyDictionary<string, string?>? extra = null)
+    /// <summary>Starts Segmentation on a database and vhost of its own; <paramref name="clock"/> replaces the system clock.</summary>
+    public static async Task<SegmentationTestHost> StartAsync(string purpose, IReadOnlyDictionary<string, string?>? extra = null, TimeProvider? clock = null)
     {
         var settings = new Dictionary<string, string?>(StringComparer.Ordinal) { ["Scoring:Schedule:Enabled"] = "false" };
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
@@ -32,8 +33,11 @@ public sealed class SegmentationTestHost : IAsyncDisposable
             settings[key] = value;
         }
 
-        return new(await ServiceTestHost<Program>.StartAsync(purpose, new ServiceTestHostOptions { Settings = settings, OnLoopback = false }));
+        return new(await ServiceTestHost<Program>.StartAsync(purpose, new ServiceTestHostOptions { Settings = settings, OnLoopback = false, Clock = clock }));
     }
+
+    /// <summary>A second instance of the service on the same database, vhost, settings and clock (a replica); the caller disposes it.</summary>
+    public Task<ServiceApp<Program>> StartReplicaAsync() => _host.StartReplicaAsync();
 
     /// <summary>A profile (and, with <paramref name="orders"/>, one purchase day per order ending at <paramref name="lastPurchase"/>).</summary>
     public async Task<Guid> AddCustomerAsync(

@@ -28,7 +28,7 @@ public static class ScoresApi
         services.AddSingleton<ScoringRequests>();
         services.AddSingleton<ScoringRunner>();
         services.AddOptions<ScoringScheduleOptions>().Bind(configuration.GetSection("Scoring:Schedule"));
-        services.AddHostedService<ScoringWorker>();
+        ScoringJobHandler.AddScoringJobs(services);
         return services;
     }
 
@@ -87,7 +87,7 @@ public static class ScoresApi
             }
         }
 
-        var runId = await queue.EnqueueAsync(request?.AsOf, request?.ModelFitId, "api", ct);
+        var runId = await queue.EnqueueAsync(request?.AsOf, request?.ModelFitId, ct);
         if (runId is null)
         {
             var errors = new ValidationErrors();

@@ -1,14 +1,15 @@
 using System.Text.Json;
 using Dapper;
 using Npgsql;
+using Platform.Data.Jobs;
 
 namespace Segmentation.Features.Scoring;
 
 /// <summary>
-/// Queues scoring runs (API and schedule) in <c>score_runs</c>, with the settings and model fit they will use, and
-/// wakes the worker. A run is queued in the database, so a restart loses none.
+/// Queues scoring runs (API and schedule) in <c>score_runs</c>, with the settings and model fit they will use; an API
+/// run's job is enqueued in the same transaction. A run is queued in the database, so a restart loses none.
 /// </summary>
-public sealed class ScoringRequests(NpgsqlDataSource dataSource, TimeProvider time) : IDisposable
+public sealed class ScoringRequests(NpgsqlDataSource dataSource, JobStore jobs, TimeProvider time)
 {
     private const string SettingsSql = "SELECT settings::text FROM scoring_settings WHERE id = 1";
 
@@ -27,9 +28,8 @@ public sealed class ScoringRequests(NpgsqlDataSource dataSource, TimeProvider ti
     private const string EnqueueSql = """
         INSERT INTO score_runs (id, as_of, as_of_given, trigger, status, settings, model_fit_id, requested_at)
         VALUES (@Id, @AsOf, @AsOfGiven, @Trigger, 'queued', @Settings::jsonb, @ModelFitId, @Now)
+        ON CONFLICT (id) DO NOTHING
         """;
-
-    private readonly SemaphoreSlim _signal = new(0);
 
     /// <summary>The stored settings, or the defaults when none were saved.</summary>
     public async Task<ScoringSettings> GetSettingsAsync(CancellationToken ct)
@@ -49,25 +49,41 @@ public sealed class ScoringRequests(NpgsqlDataSource dataSource, TimeProvider ti
 
     /// <summary>
     /// Queues a run as of <paramref name="asOf"/> (null = now, from the running aggregates) with the stored settings and
-    /// <paramref name="modelFitId"/> (null = the latest converged fit, if any). Returns null when the named fit does not exist.
+    /// <paramref name="modelFitId"/> (null = the latest converged fit, if any), and its job. Returns null when the named
+    /// fit does not exist.
     /// </summary>
-    public async Task<Guid?> EnqueueAsync(DateTimeOffset? asOf, Guid? modelFitId, string trigger, CancellationToken ct)
+    public async Task<Guid?> EnqueueAsync(DateTimeOffset? asOf, Guid? modelFitId, CancellationToken ct)
     {
         var settings = await GetSettingsAsync(ct);
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        if (modelFitId is { } id)
+        if (modelFitId is { } id && !await connection.ExecuteScalarAsync<bool>(new CommandDefinition(FitExistsSql, new { Id = id }, cancellationToken: ct)))
         {
-            if (!await connection.ExecuteScalarAsync<bool>(new CommandDefinition(FitExistsSql, new { Id = id }, cancellationToken: ct)))
-            {
-                return null;
-            }
-        }
-        else
-        {
-            modelFitId = await connection.ExecuteScalarAsync<Guid?>(new CommandDefinition(LatestFitSql, cancellationToken: ct));
+            return null;
         }
 
         var runId = Guid.CreateVersion7();
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await InsertRunAsync(tx, runId, asOf, modelFitId, "api", settings, ct);
+        await jobs.EnqueueAsync(tx, ScoringJobHandler.Kind, new RunScoring(runId), ct: ct);
+        await tx.CommitAsync(ct);
+        return runId;
+    }
+
+    /// <summary>Queues the scheduled run <paramref name="runId"/> (as of now, latest fit) unless it exists already; returns its id.</summary>
+    public async Task<Guid> EnsureScheduledRunAsync(Guid runId, CancellationToken ct)
+    {
+        var settings = await GetSettingsAsync(ct);
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await InsertRunAsync(tx, runId, asOf: null, modelFitId: null, "schedule", settings, ct);
+        await tx.CommitAsync(ct);
+        return runId;
+    }
+
+    private async Task InsertRunAsync(NpgsqlTransaction tx, Guid runId, DateTimeOffset? asOf, Guid? modelFitId, string trigger, ScoringSettings settings, CancellationToken ct)
+    {
+        var connection = tx.Connection!;
+        modelFitId ??= await connection.ExecuteScalarAsync<Guid?>(new CommandDefinition(LatestFitSql, transaction: tx, cancellationToken: ct));
         var now = time.GetUtcNow();
         await connection.ExecuteAsync(new CommandDefinition(EnqueueSql, new
         {
@@ -78,13 +94,6 @@ public sealed class ScoringRequests(NpgsqlDataSource dataSource, TimeProvider ti
             Settings = JsonSerializer.Serialize(settings, ScoringJson.Options),
             ModelFitId = modelFitId,
             Now = now,
-        }, cancellationToken: ct));
-        _signal.Release();
-        return runId;
+        }, tx, cancellationToken: ct));
     }
-
-    public void Dispose() => _signal.Dispose();
-
-    /// <summary>Waits until a run is queued here or <paramref name="timeout"/> passes (other replicas are found by polling).</summary>
-    public Task WaitAsync(TimeSpan timeout, CancellationToken ct) => _signal.WaitAsync(timeout, ct);
 }

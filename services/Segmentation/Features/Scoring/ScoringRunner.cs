@@ -73,16 +73,17 @@ public sealed partial class ScoringRunner(NpgsqlDataSource dataSource, TimeProvi
         RETURNING as_of AS AsOf, settings::text AS Settings, model_fit_id AS ModelFitId, as_of_given AS AsOfGiven
         """;
 
+    // Only the run this call scored: a run found finished already (a repeated job) keeps its outcome.
     private const string CompleteSql = """
-        UPDATE score_runs SET status = 'completed', finished_at = @Now, customers_scored = @Customers WHERE id = @RunId
+        UPDATE score_runs SET status = 'completed', finished_at = @Now, customers_scored = @Customers WHERE id = @RunId AND status = 'running'
         """;
 
     private const string FailSql = "UPDATE score_runs SET status = 'failed', finished_at = @Now, error = @Error WHERE id = @RunId";
 
     private const string FitSql = "SELECT time_unit AS TimeUnit, bg_nbd::text AS BgNbd, gamma_gamma::text AS GammaGamma FROM model_fits WHERE id = @Id";
 
-    /// <summary>Runs the scoring run <paramref name="runId"/> (queued or interrupted); a failure is recorded on the run.</summary>
-    public async Task ExecuteAsync(Guid runId, CancellationToken ct)
+    /// <summary>Runs the scoring run <paramref name="runId"/> (queued or interrupted); a failure is recorded on the run (false).</summary>
+    public async Task<bool> ExecuteAsync(Guid runId, CancellationToken ct)
     {
         var stopwatch = Stopwatch.StartNew();
         try
@@ -93,15 +94,17 @@ public sealed partial class ScoringRunner(NpgsqlDataSource dataSource, TimeProvi
             LogCompleted(logger, runId, scored, stopwatch.ElapsedMilliseconds);
             SegmentationTelemetry.ScoringRunSeconds.Record(stopwatch.Elapsed.TotalSeconds);
             SegmentationTelemetry.CustomersScored.Add(scored);
+            return true;
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             // Whatever went wrong (database, a stored fit that cannot score, a bug), the run's transaction rolled back,
-            // so the previous scores stand; the run says why and the worker goes on with the next.
+            // so the previous scores stand; the run says why and its job ends dead.
             LogFailed(logger, e, runId);
             SegmentationTelemetry.ScoringRunsFailed.Add(1);
             await using var connection = await dataSource.OpenConnectionAsync(CancellationToken.None);
             await connection.ExecuteAsync(new CommandDefinition(FailSql, new { RunId = runId, Now = time.GetUtcNow(), Error = e.Message }, cancellationToken: CancellationToken.None));
+            return false;
         }
     }
 
