@@ -86,6 +86,12 @@ public static class ServiceDefaultsExtensions
         {
             app.MapErrorQueuesApi();
         }
+
+        if (app.Services.GetService<Platform.Data.Jobs.JobStore>() is not null)
+        {
+            app.MapJobsApi();
+        }
+
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteHealthAsync });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = WriteHealthAsync });
         return app;

@@ -1,3 +1,6 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Platform.Testing;
 
 namespace Segmentation.IntegrationTests;
@@ -32,6 +35,28 @@ public sealed class ScoringScheduleTests : IAsyncLifetime
             "2026-03-01T00:00:00.0000000Z,2026-03-02T00:00:00.0000000Z",
             await _host.ScalarAsync<string>("SELECT string_agg(unique_key, ',' ORDER BY unique_key) FROM jobs WHERE kind = 'segmentation.scoring-run'"));
         Assert.Equal(1L, await _host.ScalarAsync<long>("SELECT count(*) FROM customer_scores"));
+    }
+
+    [Fact]
+    public async Task AdminJobs_ListsJobsWithTheirRuns_AndRefusesAnUnknownStatus()
+    {
+        var run = await _host.ScoreAsync();
+        var runId = run.GetProperty("id").GetString();
+
+        var jobs = await _host.Client.GetFromJsonAsync<JsonElement>("/admin/jobs?kind=segmentation.scoring-run&status=succeeded");
+        var apiJob = jobs.EnumerateArray().Single(j => j.GetProperty("uniqueKey").ValueKind == JsonValueKind.Null);
+        Assert.Equal("succeeded", apiJob.GetProperty("status").GetString());
+        var attempt = Assert.Single(apiJob.GetProperty("runs").EnumerateArray());
+        Assert.Equal("succeeded", attempt.GetProperty("outcome").GetString());
+        Assert.Equal(1, attempt.GetProperty("attempt").GetInt32());
+        Assert.NotNull(runId);
+
+        var bad = await _host.Client.GetAsync("/admin/jobs?status=finished&limit=0");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Equal("application/problem+json", bad.Content.Headers.ContentType?.MediaType);
+        var problem = await bad.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(problem.GetProperty("errors").TryGetProperty("status", out _));
+        Assert.True(problem.GetProperty("errors").TryGetProperty("limit", out _));
     }
 
     private async Task WaitForCompletedScheduledRunsAsync(long count) =>
