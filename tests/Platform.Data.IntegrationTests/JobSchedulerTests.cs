@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.Data.Jobs;
 using Platform.Testing;
@@ -157,6 +159,55 @@ public sealed class JobSchedulerTests : IAsyncLifetime
         // The poll is an hour away: only the wake signal can start this one within the wait.
         var second = await host.Store.EnqueueAsync(kind, new TestJob("second"));
         await Eventually.TrueAsync(() => Task.FromResult(probe.Runs.Any(r => r.JobId == second.Id)), "the second job", TimeSpan.FromSeconds(20));
+    }
+
+    [Fact]
+    public async Task EachRun_HasAnActivityOfItsOwn_ContinuingTheEnqueuersTrace_AndCountsInTheMetrics()
+    {
+        var kind = new JobKind<TestJob>("test.traced");
+        var probe = new JobProbe();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == PlatformTelemetry.Name,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+        };
+        ActivitySource.AddActivityListener(listener);
+        var outcomes = new System.Collections.Concurrent.ConcurrentBag<string>();
+        using var meters = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == PlatformTelemetry.Name && instrument.Name.StartsWith("platform.jobs.", StringComparison.Ordinal))
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        meters.SetMeasurementEventCallback<long>((instrument, _, tags, _) =>
+        {
+            if (tags.ToArray().Any(t => t.Key == "job.kind" && (string?)t.Value == "test.traced"))
+            {
+                outcomes.Add(instrument.Name);
+            }
+        });
+        meters.Start();
+        await using var host = await JobsHost.StartAsync(_database, kind, probe, new ManualClock(Start), o => o.MaxAttempts = 1);
+
+        using (var request = new Activity("test request").SetIdFormat(ActivityIdFormat.W3C).Start())
+        {
+            await host.Store.EnqueueAsync(kind, new TestJob("traced"));
+            await host.Store.EnqueueAsync(kind, new TestJob("fail-traced"));
+            await Eventually.TrueAsync(() => Task.FromResult(probe.Runs.Count == 2), "both jobs");
+            Assert.All(probe.Activities, a =>
+            {
+                Assert.Equal("job test.traced", a?.DisplayName);
+                Assert.Equal(request.TraceId, a!.TraceId);
+            });
+            Assert.NotEqual(probe.Activities[0]!.SpanId, probe.Activities[1]!.SpanId);
+        }
+
+        await Eventually.TrueAsync(() => Task.FromResult(outcomes.Count == 3), "the succeeded, failed and dead counts");
+        Assert.Equal(["platform.jobs.dead", "platform.jobs.failed", "platform.jobs.succeeded"], outcomes.Order());
     }
 
     private static async Task WaitForAttemptsAsync(JobsHost host, Guid id, int attempts, string status) =>

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Dapper;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -75,6 +76,19 @@ public sealed record TestJob(string Name);
 public sealed class JobProbe
 {
     private readonly List<(Guid JobId, string Name, int Attempt, string? UniqueKey)> _runs = [];
+    private readonly List<Activity?> _activities = [];
+
+    /// <summary>The activity each attempt's handler ran under (its SQL is traced under it).</summary>
+    public IReadOnlyList<Activity?> Activities
+    {
+        get
+        {
+            lock (_runs)
+            {
+                return _activities.ToList();
+            }
+        }
+    }
 
     public IReadOnlyList<(Guid JobId, string Name, int Attempt, string? UniqueKey)> Runs
     {
@@ -92,6 +106,7 @@ public sealed class JobProbe
         lock (_runs)
         {
             _runs.Add((jobId, name, attempt, uniqueKey));
+            _activities.Add(Activity.Current);
         }
     }
 }
