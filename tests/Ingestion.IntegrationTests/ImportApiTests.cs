@@ -3,7 +3,10 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Platform.Data;
+using Platform.Data.Jobs;
 using Platform.Testing;
 
 namespace Ingestion.IntegrationTests;
@@ -20,7 +23,8 @@ public sealed class ImportHostFixture : IAsyncLifetime
         ["Imports:SpoolDirectory"] = SpoolDirectory,
         ["Imports:ChunkRows"] = "3",
         ["Imports:MaxRecordChars"] = "4096",
-        ["Imports:PollInterval"] = "00:00:00.200",
+        // The setting from before the shared scheduler still sets its poll when Jobs:PollInterval is not given.
+        ["Imports:PollInterval"] = "00:00:00.250",
     };
 
     public async Task InitializeAsync() => Host = await RecordingTestHost.StartAsync("imports", Settings);
@@ -78,6 +82,10 @@ public sealed class ImportApiTests(ImportHostFixture fixture) : IClassFixture<Im
         Assert.Equal("succeeded", await _host.ScalarAsync<string>(
             "SELECT string_agg(r.outcome, ',') FROM job_runs r JOIN jobs j ON j.id = r.job_id WHERE j.payload->>'importId' = @id", ("id", importId.ToString())));
     }
+
+    [Fact]
+    public void ImportsPollInterval_SetsTheSchedulersPoll_WhenJobsPollIntervalIsNotGiven() =>
+        Assert.Equal(TimeSpan.FromMilliseconds(250), _host.App.Services.GetRequiredService<IOptions<JobSchedulerOptions>>().Value.PollInterval);
 
     [Fact]
     public async Task Transactions_SameFileTwice_SecondCompletesWithNoNewRows_AndPublishesNothing()
