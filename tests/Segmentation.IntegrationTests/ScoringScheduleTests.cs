@@ -43,7 +43,8 @@ public sealed class ScoringScheduleTests : IAsyncLifetime
         var run = await _host.ScoreAsync();
         var runId = run.GetProperty("id").GetString();
 
-        var jobs = await _host.Client.GetFromJsonAsync<JsonElement>("/admin/jobs?kind=segmentation.scoring-run&status=succeeded");
+        using var admin = _host.App.CreateAdminClient();
+        var jobs = await admin.GetFromJsonAsync<JsonElement>("/admin/jobs?kind=segmentation.scoring-run&status=succeeded");
         var apiJob = jobs.EnumerateArray().Single(j => j.GetProperty("uniqueKey").ValueKind == JsonValueKind.Null);
         Assert.Equal("succeeded", apiJob.GetProperty("status").GetString());
         var attempt = Assert.Single(apiJob.GetProperty("runs").EnumerateArray());
@@ -51,7 +52,7 @@ public sealed class ScoringScheduleTests : IAsyncLifetime
         Assert.Equal(1, attempt.GetProperty("attempt").GetInt32());
         Assert.NotNull(runId);
 
-        var bad = await _host.Client.GetAsync("/admin/jobs?status=finished&limit=0");
+        var bad = await admin.GetAsync("/admin/jobs?status=finished&limit=0");
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Equal("application/problem+json", bad.Content.Headers.ContentType?.MediaType);
         var problem = await bad.Content.ReadFromJsonAsync<JsonElement>();
