@@ -104,12 +104,16 @@ public sealed class JobSchedulerTests : IAsyncLifetime
         await using var a = await JobsHost.StartAsync(_database, kind, probe, clock, periodic: hourly);
         await using var b = await JobsHost.StartAsync(_database, kind, probe, clock, periodic: hourly);
 
-        // 10:30: both replicas enqueue the 10:00 occurrence (the latest due), which runs once.
-        await Eventually.TrueAsync(() => Task.FromResult(probe.Runs.Count >= 1), "the 10:00 run");
+        // 10:30: both replicas enqueue the 10:00 occurrence (the latest due), which runs once. The clock moves on only
+        // after a run is recorded as finished: moving it while a run is still open would expire its lease, and a
+        // takeover of an expired lease is the scheduler working as designed (at least once), not a double run.
+        async Task<bool> SucceededAsync(long count) =>
+            await a.ScalarAsync<long>("SELECT count(*) FROM jobs WHERE kind = 'test.periodic' AND status = 'succeeded'") == count;
+        await Eventually.TrueAsync(() => SucceededAsync(1), "the 10:00 run");
         clock.Advance(TimeSpan.FromHours(1));
-        await Eventually.TrueAsync(() => Task.FromResult(probe.Runs.Count >= 2), "the 11:00 run");
+        await Eventually.TrueAsync(() => SucceededAsync(2), "the 11:00 run");
         clock.Advance(TimeSpan.FromHours(1));
-        await Eventually.TrueAsync(async () => await a.ScalarAsync<long>("SELECT count(*) FROM jobs WHERE kind = 'test.periodic' AND status = 'succeeded'") == 3, "the 12:00 run");
+        await Eventually.TrueAsync(() => SucceededAsync(3), "the 12:00 run");
 
         Assert.Equal(["2026-03-01T10:00:00.0000000Z", "2026-03-01T11:00:00.0000000Z", "2026-03-01T12:00:00.0000000Z"], probe.Runs.Select(r => r.UniqueKey).Order());
         Assert.Equal(3L, await a.ScalarAsync<long>("SELECT count(*) FROM jobs WHERE kind = 'test.periodic'"));
