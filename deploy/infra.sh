@@ -587,6 +587,31 @@ rmq_provision() {
             die "rabbitmqctl set_policy failed"
         fi
     fi
+    rmq_drop_queues_without_dead_letter
+}
+
+# Every service queue (and its _error queue) is declared with x-dead-letter-exchange=<queue>_error, so that a
+# message over the delivery limit is parked in <queue>_error instead of dropped. A quorum queue declared before
+# that (without the argument) makes the service's declaration fail with PRECONDITION_FAILED: delete such queues
+# while they are empty (the service declares them anew, bindings included, when it starts); name the others,
+# which an operator must drain first (e.g. let the old version consume them, or move them with shovel).
+rmq_drop_queues_without_dead_letter() {
+    local listing name type messages arguments stuck=0
+    listing="$(rmqctl list_queues -p "$RMQ_VHOST" --no-table-headers name type messages arguments)" \
+        || die "rabbitmqctl list_queues failed"
+    while IFS=$'\t' read -r name type messages arguments; do
+        [[ -n "$name" && "$type" == quorum ]] || continue
+        [[ "$arguments" == *x-dead-letter-exchange* ]] && continue
+        if [[ "$messages" == 0 ]]; then
+            log "deleting empty queue $name (declared without x-dead-letter-exchange; its service declares it again)"
+            rmqctl delete_queue -p "$RMQ_VHOST" --if-empty "$name" >/dev/null \
+                || warn "could not delete queue $name"
+        else
+            warn "queue $name holds $messages message(s) and lacks x-dead-letter-exchange: its service will not start until it is drained and deleted"
+            stuck=1
+        fi
+    done <<<"$listing"
+    (( stuck == 0 )) || warn "see above: non-empty queues without a dead-letter target were kept"
 }
 
 rmq_stop() {

@@ -46,5 +46,23 @@ if ! admin "${policy[@]}" apply-to=quorum_queues; then
   admin "${policy[@]}" apply-to=queues
 fi
 
+# Service queues are declared with x-dead-letter-exchange=<queue>_error (messages
+# over the delivery limit are parked there, not dropped). A quorum queue declared
+# by an older version without it would refuse the services' declaration
+# (PRECONDITION_FAILED): delete such queues while empty (the services declare
+# them again), and name the non-empty ones, which must be drained first.
+# Same rule as deploy/infra.sh (rmq_drop_queues_without_dead_letter).
+admin --format=tsv list queues name type messages arguments | tail -n +2 |
+while IFS=$'\t' read -r name type messages arguments; do
+  [[ -n "$name" && "$type" == quorum ]] || continue
+  [[ "$arguments" == *x-dead-letter-exchange* ]] && continue
+  if [[ "$messages" == 0 ]]; then
+    echo "rabbitmq-init: deleting empty queue $name (no x-dead-letter-exchange; its service declares it again)"
+    admin delete queue name="$name"
+  else
+    echo "rabbitmq-init: WARNING queue $name holds $messages message(s) and lacks x-dead-letter-exchange; drain and delete it before starting its service" >&2
+  fi
+done
+
 admin list policies
 echo "rabbitmq-init: done"

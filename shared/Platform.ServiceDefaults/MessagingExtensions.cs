@@ -9,10 +9,17 @@ namespace Platform.ServiceDefaults;
 /// <summary>MassTransit on RabbitMQ, the same way in every service, plus the outbox relay.</summary>
 public static class MessagingExtensions
 {
+    // Backoff while the database or broker is unreachable: first retry soon (a blip), then at most every 15 s.
+    private static readonly TimeSpan OutageRetryMin = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan OutageRetryMax = TimeSpan.FromSeconds(15);
+
     /// <summary>
     /// Connects to RabbitMQ (section <c>RabbitMq</c>) with publisher confirms; receive endpoints are quorum queues named
     /// in kebab case and prefixed by the service (<c>segmentation-customer-upserted</c>), with a bounded in-process
-    /// retry and MassTransit's <c>_error</c> queue for messages that still fail. Starts the outbox relay.
+    /// retry and MassTransit's <c>_error</c> queue for messages that still fail. An outage of the database or broker
+    /// (<see cref="TransientFailures"/>) does not count against that retry: the message waits and is retried until the
+    /// outage ends. Messages over the broker's delivery limit are dead-lettered into the same <c>_error</c> queue.
+    /// Starts the outbox relay.
     /// Call after <c>AddDatabase</c>, so migrations run before consumers start.
     /// </summary>
     public static IHostApplicationBuilder AddMessaging(this IHostApplicationBuilder builder, Action<IBusRegistrationConfigurator>? configureConsumers = null)
@@ -36,10 +43,25 @@ public static class MessagingExtensions
                 {
                     // Delivery limit comes from the broker policy (deploy/infra.sh); RabbitMQ 3.10 sets none by default.
                     rabbitEndpoint.SetQuorumQueue();
+                    ErrorDeadLetter.Configure(rabbitEndpoint, name);
                 }
 
-                // The one retry layer for consumers; after it the message goes to the endpoint's _error queue.
-                endpoint.UseMessageRetry(r => r.Exponential(5, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(300)));
+                // Outer layer, outages only (database or broker unreachable): the message waits in place, retried with
+                // capped backoff and no practical limit, so consumption pauses while the outage lasts and resumes by
+                // itself. Such a message is not at fault and must not be parked.
+                endpoint.UseMessageRetry(r =>
+                {
+                    r.Handle<Exception>(TransientFailures.IsTransient);
+                    r.Exponential(int.MaxValue, OutageRetryMin, OutageRetryMax, OutageRetryMin);
+                });
+
+                // Inner layer, everything else (a fault of the message or the code): bounded, then the message goes to
+                // the endpoint's _error queue. Outages pass through it untouched to the layer above.
+                endpoint.UseMessageRetry(r =>
+                {
+                    r.Ignore<Exception>(TransientFailures.IsTransient);
+                    r.Exponential(5, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(300));
+                });
             });
             configureConsumers?.Invoke(x);
             x.UsingRabbitMq((context, cfg) =>

@@ -44,6 +44,8 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi(o => o.AddSchemaTransformer(StrictJson.DescribeStrings));
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+        // Database or broker unreachable: 503 with Retry-After (the client retries), never a 500.
+        builder.Services.AddExceptionHandler<TransientFailureExceptionHandler>();
         // Binding failures (malformed JSON, wrong types, oversize bodies) reach BadRequestExceptionHandler,
         // which answers with problem details naming the field, instead of an empty 400.
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
