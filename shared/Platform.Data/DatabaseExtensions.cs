@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Reflection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -31,7 +32,13 @@ public static class DatabaseExtensions
         }
 
         DapperConfiguration.Apply();
-        builder.Services.AddNpgsqlDataSource(connectionString);
+        // Commands run outside any trace (background polls: outbox relay, workers) are not traced: an idle service
+        // would otherwise export a span per poll. Commands of a request or a consumed message still are. Physical
+        // connection opens have no such filter (a poll after the pool pruned would open one), so they are not traced.
+        builder.Services.AddNpgsqlDataSource(connectionString, dataSource => dataSource.ConfigureTracing(tracing => tracing
+            .ConfigureCommandFilter(_ => Activity.Current is not null)
+            .ConfigureBatchFilter(_ => Activity.Current is not null)
+            .EnablePhysicalOpenTracing(false)));
         builder.Services.TryAddTimeProvider();
         builder.Services.AddSingleton(new ServiceMigrations(migrationsAssembly));
         builder.Services.AddSingleton<MigrationRunner>();
@@ -39,6 +46,9 @@ public static class DatabaseExtensions
         builder.Services.AddSingleton<OutboxSignal>();
         builder.Services.AddSingleton<Outbox>();
         builder.Services.AddSingleton<Inbox>();
+        builder.Services.AddSingleton<OutboxParking>();
+        builder.Services.AddSingleton<OutboxBacklog>();
+        builder.Services.AddMetrics();
         builder.Services.AddOptions<OutboxOptions>().Bind(builder.Configuration.GetSection("Outbox"));
         builder.Services.AddJobScheduler(builder.Configuration); // after the migrations: hosted services start in order
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);

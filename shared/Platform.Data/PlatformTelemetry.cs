@@ -24,5 +24,7 @@ public static class PlatformTelemetry
 
     internal static readonly Counter<long> JobsDead = Meter.CreateCounter<long>("platform.jobs.dead", description: "Jobs that failed for good and were kept as dead (tag job.kind)");
 
+    internal static readonly Counter<long> OutboxParked = Meter.CreateCounter<long>("platform.outbox.parked", description: "Outbox messages parked: never publishable, or refused by the broker Outbox:MaxAttempts times");
+
     internal static readonly Counter<long> InboxDuplicates = Meter.CreateCounter<long>("platform.inbox.duplicates", description: "Redelivered messages skipped by the inbox");
 }

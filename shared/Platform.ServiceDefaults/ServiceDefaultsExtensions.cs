@@ -94,6 +94,11 @@ public static class ServiceDefaultsExtensions
             app.MapJobsApi();
         }
 
+        if (app.Services.GetService<OutboxParking>() is not null)
+        {
+            app.MapOutboxParkingApi();
+        }
+
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteHealthAsync });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = WriteHealthAsync });
         return app;

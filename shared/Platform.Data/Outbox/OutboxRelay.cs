@@ -21,15 +21,18 @@ public sealed partial class OutboxRelay(
     NpgsqlDataSource dataSource,
     OutboxSignal signal,
     IBus bus,
+    OutboxBacklog backlog,
     IOptions<OutboxOptions> options,
     TimeProvider time,
     ILogger<OutboxRelay> logger) : BackgroundService
 {
+    // Rows waiting for a later attempt (next_attempt_at) are skipped, so one message the broker refuses does not hold
+    // back the others.
     private const string LockBatchSql = """
         SELECT sequence, message_id AS MessageId, message_type AS MessageType, body::text AS Body,
-               trace_parent AS TraceParent, trace_state AS TraceState
+               trace_parent AS TraceParent, trace_state AS TraceState, attempts
         FROM outbox_messages
-        WHERE sent_at IS NULL AND parked_at IS NULL
+        WHERE sent_at IS NULL AND parked_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= @Now)
         ORDER BY sequence
         LIMIT @BatchSize
         FOR UPDATE SKIP LOCKED
@@ -37,20 +40,32 @@ public sealed partial class OutboxRelay(
 
     private const string MarkSentSql = "UPDATE outbox_messages SET sent_at = @Now, attempts = attempts + 1 WHERE sequence = ANY(@Sequences)";
 
-    private const string MarkFailedSql = "UPDATE outbox_messages SET attempts = attempts + 1, last_error = @Error WHERE sequence = ANY(@Sequences)";
+    private const string MarkFailedSql = """
+        UPDATE outbox_messages o
+        SET attempts = o.attempts + f.counted, last_error = f.error, next_attempt_at = f.next_attempt_at,
+            parked_at = CASE WHEN f.park THEN @Now END
+        FROM unnest(@Sequences, @Errors, @NextAttempts, @Parks, @Counted) AS f(sequence, error, next_attempt_at, park, counted)
+        WHERE o.sequence = f.sequence
+        """;
 
-    private const string ParkSql = "UPDATE outbox_messages SET parked_at = @Now, last_error = @Error WHERE sequence = @Sequence";
+    private const string BacklogSql = """
+        SELECT count(*) AS Unsent, min(created_at) AS Oldest FROM outbox_messages WHERE sent_at IS NULL AND parked_at IS NULL
+        """;
 
     private const string CleanupSql = """
         DELETE FROM outbox_messages WHERE sent_at < @SentBefore;
         DELETE FROM inbox_messages WHERE received_at < @ReceivedBefore;
         """;
 
+    private const int MaxErrorLength = 2000;
+
     private static readonly TimeSpan CleanupInterval = TimeSpan.FromMinutes(30);
 
     // The signal comes before the writer's commit: after one, look again at short intervals for this long.
     private static readonly TimeSpan CommitWindow = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan CommitRetry = TimeSpan.FromMilliseconds(10);
+
+    private long _emptyRounds;
 
     private readonly ResiliencePipeline _retry = new ResiliencePipelineBuilder()
         .AddRetry(new RetryStrategyOptions
@@ -69,9 +84,13 @@ public sealed partial class OutboxRelay(
         })
         .Build();
 
+    /// <summary>Rounds that found nothing to publish since start (a sign of life for diagnostics and tests).</summary>
+    public long EmptyRounds => Interlocked.Read(ref _emptyRounds);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var nextCleanup = time.GetUtcNow();
+        var nextBacklog = time.GetUtcNow();
         var lookUntil = DateTimeOffset.MinValue;
         try
         {
@@ -81,6 +100,12 @@ public sealed partial class OutboxRelay(
                 if (published >= options.Value.BatchSize)
                 {
                     continue; // more may be waiting
+                }
+
+                if (time.GetUtcNow() >= nextBacklog)
+                {
+                    await _retry.ExecuteAsync(RefreshBacklogAsync, stoppingToken);
+                    nextBacklog = time.GetUtcNow() + options.Value.BacklogInterval;
                 }
 
                 if (time.GetUtcNow() >= nextCleanup)
@@ -102,51 +127,110 @@ public sealed partial class OutboxRelay(
         }
     }
 
-    /// <summary>Publishes one batch; returns how many rows it handled.</summary>
+    /// <summary>
+    /// Publishes one batch; returns how many rows it handled. A failed publish counts as an attempt of that row only
+    /// when the broker was reachable: another row of the round was confirmed, or the failure was not an outage (see
+    /// <see cref="TransientFailures"/>). Such a row waits for its own next attempt (exponential backoff) and is parked
+    /// after <see cref="OutboxOptions.MaxAttempts"/>. Failures that look like an outage count nothing and make the whole
+    /// relay back off (throws <see cref="OutboxPublishException"/> after the round is recorded).
+    /// </summary>
     internal async ValueTask<int> PublishBatchAsync(CancellationToken ct)
     {
+        // Polls run outside any trace (no Activity), so the database commands of a round that finds nothing are not
+        // traced (see DatabaseExtensions); a round with rows gets its own activity.
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var rows = (await connection.QueryAsync<OutboxRow>(new CommandDefinition(LockBatchSql, new { options.Value.BatchSize }, tx, cancellationToken: ct))).AsList();
+        var rows = (await connection.QueryAsync<OutboxRow>(new CommandDefinition(LockBatchSql, new { options.Value.BatchSize, Now = time.GetUtcNow() }, tx, cancellationToken: ct))).AsList();
         if (rows.Count == 0)
         {
+            await tx.CommitAsync(ct);
+            Interlocked.Increment(ref _emptyRounds);
             return 0;
         }
 
+        using var round = PlatformTelemetry.Source.StartActivity("outbox relay round");
+        round?.SetTag("platform.outbox.rows", rows.Count);
         var outcomes = await Task.WhenAll(rows.Select(row => PublishOneAsync(row, ct)));
 
         var now = time.GetUtcNow();
         var sent = rows.Where((_, i) => outcomes[i] is null).Select(r => r.Sequence).ToArray();
-        var failed = rows.Where((_, i) => outcomes[i] is { Permanent: false }).Select(r => r.Sequence).ToArray();
+        var brokerReachable = sent.Length > 0;
         await connection.ExecuteAsync(new CommandDefinition(MarkSentSql, new { Now = now, Sequences = sent }, tx, cancellationToken: ct));
-        Exception? firstFailure = null;
+
+        var failed = new List<(OutboxRow Row, PublishFailure Failure, bool Counted, bool Park)>();
         for (var i = 0; i < rows.Count; i++)
         {
-            if (outcomes[i] is { Permanent: true } parked)
+            if (outcomes[i] is not { } failure)
             {
-                await connection.ExecuteAsync(new CommandDefinition(ParkSql, new { Now = now, rows[i].Sequence, Error = parked.Error.Message }, tx, cancellationToken: ct));
-                LogParked(logger, parked.Error, rows[i].MessageId, rows[i].MessageType);
+                continue;
             }
-            else if (outcomes[i] is { } failure)
-            {
-                firstFailure ??= failure.Error;
-            }
+
+            var counted = failure.Permanent || brokerReachable || !IsOutage(failure.Error);
+            var park = failure.Permanent || (counted && rows[i].Attempts + 1 >= options.Value.MaxAttempts);
+            failed.Add((rows[i], failure, counted, park));
         }
 
-        if (failed.Length > 0)
+        if (failed.Count > 0)
         {
-            await connection.ExecuteAsync(new CommandDefinition(MarkFailedSql, new { Sequences = failed, Error = firstFailure!.Message }, tx, cancellationToken: ct));
+            await connection.ExecuteAsync(new CommandDefinition(MarkFailedSql, new
+            {
+                Now = now,
+                Sequences = failed.Select(f => f.Row.Sequence).ToArray(),
+                Errors = failed.Select(f => Truncate(f.Failure.Error.Message)).ToArray(),
+                NextAttempts = failed.Select(f => f.Counted ? now + Backoff(f.Row.Attempts + 1) : now).ToArray(),
+                Parks = failed.Select(f => f.Park).ToArray(),
+                Counted = failed.Select(f => f.Counted ? 1 : 0).ToArray(),
+            }, tx, cancellationToken: ct));
         }
 
         await tx.CommitAsync(ct);
         PlatformTelemetry.OutboxPublished.Add(sent.Length);
-        if (firstFailure is not null)
+        foreach (var (row, failure, _, park) in failed.Where(f => f.Park))
         {
-            PlatformTelemetry.OutboxFailed.Add(failed.Length);
-            throw new OutboxPublishException($"{failed.Length} of {rows.Count} outbox messages were not confirmed by the broker", firstFailure);
+            LogParked(logger, failure.Error, row.MessageId, row.MessageType, row.Attempts + 1);
+        }
+
+        var parked = failed.Count(f => f.Park);
+        if (parked > 0)
+        {
+            PlatformTelemetry.OutboxParked.Add(parked);
+        }
+
+        if (failed.Count > parked)
+        {
+            PlatformTelemetry.OutboxFailed.Add(failed.Count - parked);
+        }
+
+        if (failed.FirstOrDefault(f => !f.Counted) is { Failure: { } outage })
+        {
+            throw new OutboxPublishException($"{failed.Count(f => !f.Counted)} of {rows.Count} outbox messages were not confirmed by the broker", outage.Error);
+        }
+
+        foreach (var (row, failure, _, _) in failed.Where(f => !f.Park))
+        {
+            LogRefused(logger, failure.Error, row.MessageId, row.MessageType, row.Attempts + 1, options.Value.MaxAttempts);
         }
 
         return rows.Count;
+    }
+
+    // A publish that timed out or could not reach the broker says nothing about the message.
+    private static bool IsOutage(Exception error) => error is OperationCanceledException || TransientFailures.IsTransient(error);
+
+    private TimeSpan Backoff(int attempts)
+    {
+        var factor = Math.Pow(2, Math.Min(attempts - 1, 30));
+        var delay = options.Value.RetryBackoff.TotalMilliseconds * factor;
+        return TimeSpan.FromMilliseconds(Math.Min(delay, options.Value.MaxRetryBackoff.TotalMilliseconds));
+    }
+
+    private static string Truncate(string error) => error.Length <= MaxErrorLength ? error : error[..MaxErrorLength];
+
+    private async ValueTask RefreshBacklogAsync(CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var state = await connection.QuerySingleAsync<BacklogState>(new CommandDefinition(BacklogSql, cancellationToken: ct));
+        backlog.Update(state.Unsent, state.Oldest is { } oldest ? time.GetUtcNow() - oldest : TimeSpan.Zero);
     }
 
     private async Task<PublishFailure?> PublishOneAsync(OutboxRow row, CancellationToken ct)
@@ -201,10 +285,15 @@ public sealed partial class OutboxRelay(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox relay round failed (attempt {Attempt}); retrying in {Delay}")]
     private static partial void LogRetry(ILogger logger, Exception? error, int attempt, TimeSpan delay);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Outbox message {MessageId} of type {MessageType} can never be published and was parked")]
-    private static partial void LogParked(ILogger logger, Exception error, Guid messageId, string messageType);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Outbox message {MessageId} of type {MessageType} was parked after {Attempts} attempt(s); see GET /admin/outbox/parked")]
+    private static partial void LogParked(ILogger logger, Exception error, Guid messageId, string messageType, int attempts);
 
-    private sealed record OutboxRow(long Sequence, Guid MessageId, string MessageType, string Body, string? TraceParent, string? TraceState);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox message {MessageId} of type {MessageType} was refused by the broker (attempt {Attempt} of {MaxAttempts}); it is tried again later")]
+    private static partial void LogRefused(ILogger logger, Exception error, Guid messageId, string messageType, int attempt, int maxAttempts);
+
+    private sealed record OutboxRow(long Sequence, Guid MessageId, string MessageType, string Body, string? TraceParent, string? TraceState, int Attempts);
+
+    private sealed record BacklogState(long Unsent, DateTimeOffset? Oldest);
 
     private sealed record PublishFailure(Exception Error, bool Permanent);
 }
