@@ -2,27 +2,44 @@ using Dapper;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Platform.ServiceDefaults;
 using Platform.Testing;
 
 namespace Platform.Data.IntegrationTests;
 
-/// <summary>A minimal service (database + bus + outbox relay + one consumer) on the real servers.</summary>
+/// <summary>
+/// A minimal service (service defaults + database + bus + outbox relay + one consumer) on the real servers, its HTTP
+/// API (the default endpoints: health, /admin) on a loopback port.
+/// </summary>
 public sealed class MessagingHost : IAsyncDisposable
 {
-    private readonly IHost _host;
+    private readonly WebApplication _app;
 
-    private MessagingHost(IHost host) => _host = host;
+    private MessagingHost(WebApplication app, HttpClient client)
+    {
+        _app = app;
+        Client = client;
+    }
 
-    public IServiceProvider Services => _host.Services;
+    public IServiceProvider Services => _app.Services;
 
     public Deliveries Deliveries => Services.GetRequiredService<Deliveries>();
 
-    public static async Task<MessagingHost> StartAsync(TestDatabase database, TestVirtualHost vhost, int? rabbitPort = null, bool withConsumer = true)
+    /// <summary>Client of the host's HTTP API.</summary>
+    public HttpClient Client { get; }
+
+    public static async Task<MessagingHost> StartAsync(
+        TestDatabase database, TestVirtualHost vhost, int? rabbitPort = null, bool withConsumer = true, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = "datatests", DisableDefaults = true });
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ApplicationName = "datatests" });
         builder.Configuration.AddInMemoryCollection(ServiceSettings.For(database, vhost, rabbitPort));
+        builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.AddServiceDefaults(defaultPort: 0);
         builder.AddDatabase(typeof(MessagingHost).Assembly);
         builder.AddMessaging(bus =>
         {
@@ -33,19 +50,22 @@ public sealed class MessagingHost : IAsyncDisposable
         });
         builder.Services.AddSingleton<Deliveries>();
         builder.Services.AddSingleton<PoisonSwitch>();
-        var host = builder.Build();
-        await host.StartAsync();
+        var app = builder.Build();
+        app.MapDefaultEndpoints();
+        await app.StartAsync();
         if (withConsumer)
         {
             // the consumer's queue and bindings must exist before anything is published
-            await host.Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
+            await app.Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
         }
 
-        return new MessagingHost(host);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new MessagingHost(app, new HttpClient { BaseAddress = new Uri(address) });
     }
 
     /// <summary>Writes messages to the outbox in one transaction and commits (or rolls back).</summary>
-    public async Task<Guid[]> WriteAsync(IReadOnlyList<EffectRequested> messages, bool commit = true)
+    public async Task<Guid[]> WriteAsync<T>(IReadOnlyList<T> messages, bool commit = true)
+        where T : class
     {
         var db = Services.GetRequiredService<Npgsql.NpgsqlDataSource>();
         var outbox = Services.GetRequiredService<Outbox>();
@@ -71,9 +91,13 @@ public sealed class MessagingHost : IAsyncDisposable
         return await connection.ExecuteScalarAsync<T>(sql, parameters) ?? throw new InvalidOperationException("no value: " + sql);
     }
 
+    /// <summary>Stops the host (its consumer stops taking messages); DisposeAsync is still due.</summary>
+    public Task StopAsync() => _app.StopAsync();
+
     public async ValueTask DisposeAsync()
     {
-        await _host.StopAsync();
-        _host.Dispose();
+        Client.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
     }
 }

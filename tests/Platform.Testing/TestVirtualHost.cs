@@ -30,6 +30,34 @@ public sealed class TestVirtualHost : IAsyncDisposable
         return new TestVirtualHost(name);
     }
 
+    /// <summary>
+    /// Lowers the quorum queues' delivery limit of this vhost (a policy above the default one); applies to queues
+    /// declared afterwards and, policies being live, to existing ones.
+    /// </summary>
+    public async Task SetDeliveryLimitAsync(int limit)
+    {
+        (await Management.PutAsJsonAsync($"api/policies/{Uri.EscapeDataString(Name)}/test-delivery-limit", new
+        {
+            pattern = ".*",
+            definition = new Dictionary<string, object> { ["delivery-limit"] = limit },
+            priority = 1,
+            apply_to = "queues",
+        })).EnsureSuccessStatusCode();
+    }
+
+    /// <summary>Declares an exchange of <paramref name="type"/> (e.g. one MassTransit will then fail to declare as fanout).</summary>
+    public async Task DeclareExchangeAsync(string exchange, string type)
+    {
+        (await Management.PutAsJsonAsync($"api/exchanges/{Uri.EscapeDataString(Name)}/{Uri.EscapeDataString(exchange)}", new { type, durable = true })).EnsureSuccessStatusCode();
+    }
+
+    /// <summary>Deletes an exchange.</summary>
+    public async Task DeleteExchangeAsync(string exchange)
+    {
+        using var response = await Management.DeleteAsync($"api/exchanges/{Uri.EscapeDataString(Name)}/{Uri.EscapeDataString(exchange)}");
+        response.EnsureSuccessStatusCode();
+    }
+
     /// <summary>Number of messages ready in a queue of this vhost (0 when the queue does not exist).</summary>
     public async Task<int> MessagesReadyAsync(string queue)
     {
@@ -69,12 +97,19 @@ public sealed class TestVirtualHost : IAsyncDisposable
     /// <summary>Reads up to <paramref name="count"/> messages of a queue and leaves them there.</summary>
     public Task<IReadOnlyList<string>> PeekAsync(string queue, int count) => GetAsync(queue, count, "ack_requeue_true");
 
-    /// <summary>Declares a durable quorum queue (as the services' queues are) and publishes <paramref name="bodies"/> to it.</summary>
+    /// <summary>
+    /// Publishes <paramref name="bodies"/> to a queue, declaring it first as a durable quorum queue (as the services'
+    /// queues are) unless it exists (a service's queue keeps the arguments the service declared it with).
+    /// </summary>
     public async Task PublishToQueueAsync(string queue, params string[] bodies)
     {
         var vhost = Uri.EscapeDataString(Name);
-        (await Management.PutAsJsonAsync($"api/queues/{vhost}/{Uri.EscapeDataString(queue)}",
-            new { durable = true, arguments = new Dictionary<string, object> { ["x-queue-type"] = "quorum" } })).EnsureSuccessStatusCode();
+        if (!await QueueExistsAsync(queue))
+        {
+            (await Management.PutAsJsonAsync($"api/queues/{vhost}/{Uri.EscapeDataString(queue)}",
+                new { durable = true, arguments = new Dictionary<string, object> { ["x-queue-type"] = "quorum" } })).EnsureSuccessStatusCode();
+        }
+
         foreach (var body in bodies)
         {
             (await Management.PostAsJsonAsync($"api/exchanges/{vhost}/amq.default/publish",

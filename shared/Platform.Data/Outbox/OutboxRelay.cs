@@ -6,8 +6,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using Polly;
-using Polly.Retry;
 
 namespace Platform.Data;
 
@@ -66,23 +64,7 @@ public sealed partial class OutboxRelay(
     private static readonly TimeSpan CommitRetry = TimeSpan.FromMilliseconds(10);
 
     private long _emptyRounds;
-
-    private readonly ResiliencePipeline _retry = new ResiliencePipelineBuilder()
-        .AddRetry(new RetryStrategyOptions
-        {
-            ShouldHandle = new PredicateBuilder().Handle<Exception>(e => e is not OperationCanceledException),
-            MaxRetryAttempts = int.MaxValue,
-            BackoffType = DelayBackoffType.Exponential,
-            Delay = TimeSpan.FromMilliseconds(250),
-            MaxDelay = TimeSpan.FromSeconds(10),
-            UseJitter = true,
-            OnRetry = args =>
-            {
-                LogRetry(logger, args.Outcome.Exception, args.AttemptNumber, args.RetryDelay);
-                return ValueTask.CompletedTask;
-            },
-        })
-        .Build();
+    private bool _brokerWasReachable;
 
     /// <summary>Rounds that found nothing to publish since start (a sign of life for diagnostics and tests).</summary>
     public long EmptyRounds => Interlocked.Read(ref _emptyRounds);
@@ -92,26 +74,47 @@ public sealed partial class OutboxRelay(
         var nextCleanup = time.GetUtcNow();
         var nextBacklog = time.GetUtcNow();
         var lookUntil = DateTimeOffset.MinValue;
+        var failures = 0;
+        var backoff = TimeSpan.Zero;
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                var published = await _retry.ExecuteAsync(PublishBatchAsync, stoppingToken);
+                int published;
+                try
+                {
+                    published = await PublishBatchAsync(stoppingToken);
+                    failures = 0;
+                }
+                catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+                {
+                    // Database or broker out: back off (the other duties below still run, so the backlog gauges show
+                    // the outage) and try again.
+                    failures++;
+                    published = -1;
+                    backoff = RoundBackoff(failures);
+                    LogRetry(logger, e, failures, backoff);
+                }
+
                 if (published >= options.Value.BatchSize)
                 {
                     continue; // more may be waiting
                 }
 
-                if (time.GetUtcNow() >= nextBacklog)
+                if (time.GetUtcNow() >= nextBacklog && await TryAsync(RefreshBacklogAsync, stoppingToken))
                 {
-                    await _retry.ExecuteAsync(RefreshBacklogAsync, stoppingToken);
                     nextBacklog = time.GetUtcNow() + options.Value.BacklogInterval;
                 }
 
-                if (time.GetUtcNow() >= nextCleanup)
+                if (time.GetUtcNow() >= nextCleanup && await TryAsync(CleanupAsync, stoppingToken))
                 {
-                    await _retry.ExecuteAsync(CleanupAsync, stoppingToken);
                     nextCleanup = time.GetUtcNow() + CleanupInterval;
+                }
+
+                if (published < 0)
+                {
+                    await Task.Delay(backoff, time, stoppingToken);
+                    continue;
                 }
 
                 // Rows signalled but not found are usually not committed yet: look again soon, for a while.
@@ -127,12 +130,30 @@ public sealed partial class OutboxRelay(
         }
     }
 
+    // 250 ms, doubling up to 10 s, with jitter so replicas do not retry in step.
+    private static TimeSpan RoundBackoff(int failures) =>
+        TimeSpan.FromMilliseconds(Math.Min(250 * Math.Pow(2, Math.Min(failures - 1, 10)), 10_000) * (0.75 + (Random.Shared.NextDouble() / 2)));
+
+    private async Task<bool> TryAsync(Func<CancellationToken, ValueTask> duty, CancellationToken ct)
+    {
+        try
+        {
+            await duty(ct);
+            return true;
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            LogDutyFailed(logger, e);
+            return false;
+        }
+    }
+
     /// <summary>
     /// Publishes one batch; returns how many rows it handled. A failed publish counts as an attempt of that row only
-    /// when the broker was reachable: another row of the round was confirmed, or the failure was not an outage (see
-    /// <see cref="TransientFailures"/>). Such a row waits for its own next attempt (exponential backoff) and is parked
-    /// after <see cref="OutboxOptions.MaxAttempts"/>. Failures that look like an outage count nothing and make the whole
-    /// relay back off (throws <see cref="OutboxPublishException"/> after the round is recorded).
+    /// when the broker took publishes meanwhile: another row of the round was confirmed, or an <see cref="OutboxProbe"/>.
+    /// Such a row waits for its own next attempt (exponential backoff) and is parked after
+    /// <see cref="OutboxOptions.MaxAttempts"/>. Failures during an outage count nothing and make the whole relay back off
+    /// (throws <see cref="OutboxPublishException"/> after the round is recorded).
     /// </summary>
     internal async ValueTask<int> PublishBatchAsync(CancellationToken ct)
     {
@@ -150,11 +171,34 @@ public sealed partial class OutboxRelay(
 
         using var round = PlatformTelemetry.Source.StartActivity("outbox relay round");
         round?.SetTag("platform.outbox.rows", rows.Count);
-        var outcomes = await Task.WhenAll(rows.Select(row => PublishOneAsync(row, ct)));
+        // Rows that failed before are published one at a time after the others: a refusal can break the channel the
+        // publishes share (MassTransit retries a refused declaration until the publish times out), and it must not
+        // take healthy rows down with it again.
+        var outcomes = new PublishFailure?[rows.Count];
+        var fresh = Enumerable.Range(0, rows.Count).Where(i => rows[i].Attempts == 0).ToList();
+        var freshOutcomes = await Task.WhenAll(fresh.Select(i => PublishOneAsync(rows[i], ct)));
+        for (var k = 0; k < fresh.Count; k++)
+        {
+            outcomes[fresh[k]] = freshOutcomes[k];
+        }
+
+        for (var i = 0; i < rows.Count; i++)
+        {
+            if (rows[i].Attempts > 0)
+            {
+                outcomes[i] = await PublishOneAsync(rows[i], ct);
+            }
+        }
 
         var now = time.GetUtcNow();
         var sent = rows.Where((_, i) => outcomes[i] is null).Select(r => r.Sequence).ToArray();
-        var brokerReachable = sent.Length > 0;
+        // Attempts are counted against rows only while the broker takes publishes: another row was confirmed, or, when
+        // none was, a probe is (see OutboxProbe), and it already did at the end of the previous round: publishes that
+        // failed while the connection was coming back are not the messages' fault. An outage counts nothing.
+        var brokerReachable = sent.Length > 0
+            || (outcomes.Any(o => o is { Permanent: false }) && await ProbeAsync(ct));
+        var countFailures = brokerReachable && (sent.Length > 0 || _brokerWasReachable);
+        _brokerWasReachable = brokerReachable;
         await connection.ExecuteAsync(new CommandDefinition(MarkSentSql, new { Now = now, Sequences = sent }, tx, cancellationToken: ct));
 
         var failed = new List<(OutboxRow Row, PublishFailure Failure, bool Counted, bool Park)>();
@@ -165,7 +209,7 @@ public sealed partial class OutboxRelay(
                 continue;
             }
 
-            var counted = failure.Permanent || brokerReachable || !IsOutage(failure.Error);
+            var counted = failure.Permanent || countFailures;
             var park = failure.Permanent || (counted && rows[i].Attempts + 1 >= options.Value.MaxAttempts);
             failed.Add((rows[i], failure, counted, park));
         }
@@ -214,8 +258,20 @@ public sealed partial class OutboxRelay(
         return rows.Count;
     }
 
-    // A publish that timed out or could not reach the broker says nothing about the message.
-    private static bool IsOutage(Exception error) => error is OperationCanceledException || TransientFailures.IsTransient(error);
+    private async Task<bool> ProbeAsync(CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(options.Value.PublishTimeout);
+        try
+        {
+            await bus.Publish(new OutboxProbe(), timeout.Token).WaitAsync(timeout.Token);
+            return true;
+        }
+        catch (Exception) when (!ct.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
 
     private TimeSpan Backoff(int attempts)
     {
@@ -261,7 +317,10 @@ public sealed partial class OutboxRelay(
         timeout.CancelAfter(options.Value.PublishTimeout);
         try
         {
-            await bus.Publish(message, type, Pipe.Execute<PublishContext>(context => context.MessageId = row.MessageId), timeout.Token);
+            // WaitAsync: MassTransit does not always honour the token (e.g. a publish waiting on a channel the broker
+            // closed after a refusal), and one stuck publish must not stall the relay. A publish that still completes
+            // later only duplicates a message the consumers' inboxes drop.
+            await bus.Publish(message, type, Pipe.Execute<PublishContext>(context => context.MessageId = row.MessageId), timeout.Token).WaitAsync(timeout.Token);
             return null;
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
@@ -284,6 +343,9 @@ public sealed partial class OutboxRelay(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox relay round failed (attempt {Attempt}); retrying in {Delay}")]
     private static partial void LogRetry(ILogger logger, Exception? error, int attempt, TimeSpan delay);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox relay could not refresh its backlog gauges or clean up; trying again later")]
+    private static partial void LogDutyFailed(ILogger logger, Exception error);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Outbox message {MessageId} of type {MessageType} was parked after {Attempts} attempt(s); see GET /admin/outbox/parked")]
     private static partial void LogParked(ILogger logger, Exception error, Guid messageId, string messageType, int attempts);
