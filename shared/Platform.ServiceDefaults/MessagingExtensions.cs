@@ -13,6 +13,10 @@ public static class MessagingExtensions
     private static readonly TimeSpan OutageRetryMin = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan OutageRetryMax = TimeSpan.FromSeconds(15);
 
+    // About 40 hours at the capped interval: no practical limit. Not int.MaxValue: MassTransit's exponential policy
+    // computes its intervals into an array up front.
+    private const int OutageRetryLimit = 10_000;
+
     /// <summary>
     /// Connects to RabbitMQ (section <c>RabbitMq</c>) with publisher confirms; receive endpoints are quorum queues named
     /// in kebab case and prefixed by the service (<c>segmentation-customer-upserted</c>), with a bounded in-process
@@ -52,7 +56,7 @@ public static class MessagingExtensions
                 endpoint.UseMessageRetry(r =>
                 {
                     r.Handle<Exception>(TransientFailures.IsTransient);
-                    r.Exponential(int.MaxValue, OutageRetryMin, OutageRetryMax, OutageRetryMin);
+                    r.Exponential(OutageRetryLimit, OutageRetryMin, OutageRetryMax, OutageRetryMin);
                 });
 
                 // Inner layer, everything else (a fault of the message or the code): bounded, then the message goes to

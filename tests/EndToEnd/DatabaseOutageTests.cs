@@ -1,0 +1,160 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Platform.ServiceDefaults;
+using Platform.Testing;
+
+namespace EndToEnd;
+
+/// <summary>
+/// PostgreSQL goes away under a stream of writes and consumption, then comes back: Ingestion answers 503 with
+/// Retry-After (never 500) while it is gone, consumers wait instead of parking, and once clients retried every order
+/// is counted exactly once. Each service reaches PostgreSQL through a proxy the test cuts (the shared server stays up).
+/// </summary>
+public sealed class DatabaseOutageTests : IAsyncLifetime
+{
+    private const int Clients = 6;
+    private TestVirtualHost _vhost = null!;
+    private TestDatabase _ingestionDb = null!;
+    private TestDatabase _segmentationDb = null!;
+    private TcpProxy _ingestionDatabase = null!;
+    private TcpProxy _segmentationDatabase = null!;
+    private ActivityListener _listener = null!;
+    private int _failedConsumes;
+    private ServiceApp<Ingestion.Program> _ingestion = null!;
+    private ServiceApp<Segmentation.Program> _segmentation = null!;
+
+    public async Task InitializeAsync()
+    {
+        _vhost = await TestVirtualHost.CreateAsync("pg-outage");
+        _ingestionDb = await TestDatabase.CreateAsync("pg_outage_ingestion");
+        _segmentationDb = await TestDatabase.CreateAsync("pg_outage_segmentation");
+        _ingestionDatabase = TcpProxy.Start(TestServers.PgHost, TestServers.PgPort);
+        _segmentationDatabase = TcpProxy.Start(TestServers.PgHost, TestServers.PgPort);
+        // Failed consumer attempts of this test's Segmentation (activities of its queue with an error status).
+        _listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "MassTransit",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = a =>
+            {
+                if (a.Status == ActivityStatusCode.Error && a.Kind == ActivityKind.Consumer
+                    && a.TagObjects.Any(t => t.Value is string v && v.Contains(_vhost.Name, StringComparison.Ordinal)))
+                {
+                    Interlocked.Increment(ref _failedConsumes);
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(_listener);
+        _segmentation = new ServiceApp<Segmentation.Program>(ThroughProxy(ServiceSettings.For(_segmentationDb, _vhost), _segmentationDatabase));
+        _segmentation.StartServer();
+        await Eventually.TrueAsync(async () => await _vhost.QueueExistsAsync("segmentation-transactions-recorded"), "segmentation's queue");
+        _ingestion = new ServiceApp<Ingestion.Program>(ThroughProxy(ServiceSettings.For(_ingestionDb, _vhost), _ingestionDatabase));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _ingestion.DisposeAsync();
+        await _segmentation.DisposeAsync();
+        await _ingestionDatabase.DisposeAsync();
+        await _segmentationDatabase.DisposeAsync();
+        _listener.Dispose();
+        await _segmentationDb.DisposeAsync();
+        await _ingestionDb.DisposeAsync();
+        await _vhost.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task DatabaseCutDuringWritesAndConsumption_Answers503WithRetryAfter_ParksNothing_AndCountsEveryOrderOnce()
+    {
+        using var client = _ingestion.CreateClient();
+        var acknowledged = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+        var unexpected = new ConcurrentQueue<string>();
+        var unavailable = 0;
+        var withoutRetryAfter = 0;
+        using var stop = new CancellationTokenSource();
+
+        async Task RunClientAsync(int clientId)
+        {
+            for (var i = 0; !stop.IsCancellationRequested; i++)
+            {
+                var orderId = $"outage-{clientId}-{i}";
+                while (true)
+                {
+                    using var response = await client.PostAsJsonAsync("/v1/transactions?createCustomers=true", new
+                    {
+                        source = "e2e", orderId, customerExternalId = $"outage-customer-{clientId}", occurredAt = "2024-05-01T10:00:00Z", grossAmount = 10.0m, currency = "EUR",
+                    });
+                    if (response.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK)
+                    {
+                        acknowledged[orderId] = true;
+                        break;
+                    }
+
+                    if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
+                    {
+                        Interlocked.Increment(ref unavailable);
+                        if (response.Headers.RetryAfter is null)
+                        {
+                            Interlocked.Increment(ref withoutRetryAfter);
+                        }
+
+                        // A well-behaved client waits before retrying (shorter than Retry-After, to keep the test quick).
+                        await Task.Delay(TimeSpan.FromMilliseconds(200));
+                        continue;
+                    }
+
+                    unexpected.Enqueue($"{orderId}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+                    break;
+                }
+            }
+        }
+
+        var clients = Enumerable.Range(0, Clients).Select(c => Task.Run(() => RunClientAsync(c))).ToArray();
+        await Eventually.TrueAsync(() => Task.FromResult(acknowledged.Count >= 30), "orders written before the outage");
+
+        // Segmentation loses the database first, so events keep arriving while it cannot handle them; it has to wait
+        // through more failed attempts than the bounded retry allows (6) without parking anything.
+        _segmentationDatabase.Cut();
+        await Eventually.TrueAsync(() => Task.FromResult(Volatile.Read(ref _failedConsumes) >= 10), "segmentation's consumer failing for the outage", TimeSpan.FromSeconds(90));
+        _ingestionDatabase.Cut();
+        await Eventually.TrueAsync(() => Task.FromResult(Volatile.Read(ref unavailable) >= 10), "503 answers while the database is gone");
+        await Eventually.TrueAsync(async () => (await client.GetAsync("/health/ready")).StatusCode == HttpStatusCode.ServiceUnavailable, "readiness reporting the outage");
+
+        _ingestionDatabase.Restore();
+        _segmentationDatabase.Restore();
+        var afterOutage = acknowledged.Count;
+        await Eventually.TrueAsync(() => Task.FromResult(acknowledged.Count >= afterOutage + 30), "orders written after the outage", TimeSpan.FromSeconds(90));
+        await stop.CancelAsync();
+        await Task.WhenAll(clients);
+
+        Assert.Empty(unexpected);
+        Assert.Equal(0, withoutRetryAfter);
+        var orders = acknowledged.Count;
+        await Eventually.TrueAsync(async () => await ScalarAsync(_segmentationDb, "SELECT coalesce(sum(orders_count), 0)::bigint FROM customer_purchases") == orders,
+            "segmentation counting every order", TimeSpan.FromSeconds(120));
+        Assert.Equal(orders, await ScalarAsync(_ingestionDb, "SELECT count(*) FROM transactions"));
+        Assert.Equal(0, await ScalarAsync(_ingestionDb, "SELECT count(*) FROM outbox_messages WHERE parked_at IS NOT NULL"));
+        foreach (var queue in await _segmentation.Services.GetRequiredService<ErrorQueues>().ListAsync(default))
+        {
+            Assert.True(queue.Messages == 0, $"{queue.ErrorQueue} holds {queue.Messages} message(s)");
+        }
+    }
+
+    private static Dictionary<string, string?> ThroughProxy(Dictionary<string, string?> settings, TcpProxy proxy)
+    {
+        var connection = new NpgsqlConnectionStringBuilder(settings["ConnectionStrings:Database"]) { Host = "127.0.0.1", Port = proxy.Port };
+        settings["ConnectionStrings:Database"] = connection.ConnectionString;
+        return settings;
+    }
+
+    private static async Task<long> ScalarAsync(TestDatabase database, string sql)
+    {
+        await using var connection = await database.OpenAsync();
+        return await connection.ExecuteScalarAsync<long>(sql);
+    }
+}
