@@ -52,9 +52,9 @@ fi
 # (PRECONDITION_FAILED): delete such queues while empty (the services declare
 # them again), and name the non-empty ones, which must be drained first.
 # Same rule as deploy/infra.sh (rmq_drop_queues_without_dead_letter).
-admin --format=tsv list queues name type messages arguments | tail -n +2 |
+admin --format=tsv list queues name type messages arguments |
 while IFS=$'\t' read -r name type messages arguments; do
-  [[ -n "$name" && "$type" == quorum ]] || continue
+  [[ -n "$name" && "$type" == quorum ]] || continue   # also skips the header line
   [[ "$arguments" == *x-dead-letter-exchange* ]] && continue
   if [[ "$messages" == 0 ]]; then
     echo "rabbitmq-init: deleting empty queue $name (no x-dead-letter-exchange; its service declares it again)"
