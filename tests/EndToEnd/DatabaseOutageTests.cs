@@ -135,8 +135,20 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
         Assert.Empty(unexpected);
         Assert.Equal(0, withoutRetryAfter);
         var orders = acknowledged.Count;
-        await Eventually.TrueAsync(async () => await ScalarAsync(_segmentationDb, "SELECT coalesce(sum(orders_count), 0)::bigint FROM customer_purchases") == orders,
-            "segmentation counting every order", TimeSpan.FromSeconds(120));
+        const string Counted = "SELECT coalesce(sum(orders_count), 0)::bigint FROM customer_purchases";
+        try
+        {
+            await Eventually.TrueAsync(async () => await ScalarAsync(_segmentationDb, Counted) == orders, "segmentation counting every order", TimeSpan.FromSeconds(120));
+        }
+        catch (TimeoutException e)
+        {
+            // Say where the orders are: helps tell a lost or doubled event from a slow one.
+            throw new TimeoutException(
+                $"{e.Message} acknowledged {orders}, ingestion {await ScalarAsync(_ingestionDb, "SELECT count(*) FROM transactions")}, " +
+                $"segmentation {await ScalarAsync(_segmentationDb, Counted)}, unsent outbox {await ScalarAsync(_ingestionDb, "SELECT count(*) FROM outbox_messages WHERE sent_at IS NULL")}, " +
+                $"queued {await _vhost.MessagesReadyAsync("segmentation-transactions-recorded")}", e);
+        }
+
         Assert.Equal(orders, await ScalarAsync(_ingestionDb, "SELECT count(*) FROM transactions"));
         Assert.Equal(0, await ScalarAsync(_ingestionDb, "SELECT count(*) FROM outbox_messages WHERE parked_at IS NOT NULL"));
         foreach (var queue in await _segmentation.Services.GetRequiredService<ErrorQueues>().ListAsync(default))
