@@ -29,7 +29,7 @@ public sealed class MessagingHost : IAsyncDisposable
 
     public Deliveries Deliveries => Services.GetRequiredService<Deliveries>();
 
-    /// <summary>Client of the host's HTTP API.</summary>
+    /// <summary>Client of the host's HTTP API (with the admin key).</summary>
     public HttpClient Client { get; }
 
     public static async Task<MessagingHost> StartAsync(
@@ -60,7 +60,10 @@ public sealed class MessagingHost : IAsyncDisposable
         }
 
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new MessagingHost(app, new HttpClient { BaseAddress = new Uri(address) });
+        // The admin key ServiceSettings gives the host, so the client reaches /admin too.
+        var client = new HttpClient { BaseAddress = new Uri(address) };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", TestServers.AdminApiKey);
+        return new MessagingHost(app, client);
     }
 
     /// <summary>Writes messages to the outbox in one transaction and commits (or rolls back).</summary>
