@@ -43,7 +43,9 @@ public sealed class CustomerToProfileTests : IAsyncLifetime
         _segmentation.StartServer();
         // Segmentation's queue must be bound before the first event is published.
         await Eventually.TrueAsync(async () => await _vhost.QueueExistsAsync("segmentation-customers-upserted"), "segmentation's queue");
-        _ingestion = new ServiceApp<Ingestion.Program>(ServiceSettings.For(_ingestionDb, _vhost, _ingestionBroker.Port));
+        var ingestionSettings = ServiceSettings.For(_ingestionDb, _vhost, _ingestionBroker.Port);
+        ingestionSettings["Outbox:PublishTimeout"] = "00:00:03"; // a publish into the cut broker fails (and is recorded) sooner
+        _ingestion = new ServiceApp<Ingestion.Program>(ingestionSettings);
         _ingestionClient = _ingestion.CreateClient();
     }
 
@@ -104,9 +106,12 @@ public sealed class CustomerToProfileTests : IAsyncLifetime
         await Eventually.TrueAsync(async () => (await _ingestionClient.GetAsync("/health/ready")).StatusCode == HttpStatusCode.ServiceUnavailable, "ingestion to report the broker gone");
         var customerId = await PostCustomerAsync("e2e-outage", "DE");
 
-        await Task.Delay(TimeSpan.FromSeconds(1));
+        // Positive marker first: the relay has tried to publish the row and failed; only then is "no profile" meaningful.
+        await Eventually.TrueAsync(
+            async () => await ScalarAsync<long>(_ingestionDb, "SELECT count(*) FROM outbox_messages WHERE sent_at IS NULL AND last_error IS NOT NULL AND body->'customers'->0->>'customerId' = @id", customerId) == 1,
+            "the relay to have tried the customer's event and failed",
+            TimeSpan.FromSeconds(60));
         Assert.Null(await ReadProfileAsync(customerId));
-        Assert.Equal(1L, await ScalarAsync<long>(_ingestionDb, "SELECT count(*) FROM outbox_messages WHERE sent_at IS NULL AND body->'customers'->0->>'customerId' = @id", customerId));
 
         _ingestionBroker.Restore();
         var profile = await WaitForProfileAsync(customerId, TimeSpan.FromSeconds(90));

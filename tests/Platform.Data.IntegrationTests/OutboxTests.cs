@@ -54,13 +54,18 @@ public sealed class OutboxTests : IAsyncLifetime
         await using var consumerHost = await MessagingHost.StartAsync(_database, _vhost);
         await using var proxy = TcpProxy.Start(TestServers.RabbitHost, TestServers.RabbitPort);
         await using var otherDb = await TestDatabase.CreateAsync("outbox_producer");
-        await using var producer = await MessagingHost.StartAsync(otherDb, _vhost, rabbitPort: proxy.Port, withConsumer: false);
+        await using var producer = await MessagingHost.StartAsync(otherDb, _vhost, rabbitPort: proxy.Port, withConsumer: false,
+            settings: new Dictionary<string, string?> { ["Outbox:PublishTimeout"] = "00:00:03" }); // publishes into the cut broker fail sooner
 
         proxy.Cut();
         var ids = await producer.WriteAsync(Enumerable.Range(0, 50).Select(i => new EffectRequested { Name = $"outage-{i}" }).ToList());
 
-        // While the broker is unreachable, nothing is lost: the rows wait in the outbox.
-        await Task.Delay(TimeSpan.FromSeconds(1));
+        // While the broker is unreachable, nothing is lost: the rows wait in the outbox (checked once the relay has tried
+        // them and failed, a positive marker rather than a fixed wait).
+        await Eventually.TrueAsync(
+            async () => await producer.QueryScalarAsync<long>("SELECT count(*) FROM outbox_messages WHERE last_error IS NOT NULL") > 0,
+            "the relay to have tried the rows and failed",
+            TimeSpan.FromSeconds(60));
         Assert.Equal(50, await producer.QueryScalarAsync<long>("SELECT count(*) FROM outbox_messages WHERE sent_at IS NULL"));
 
         proxy.Restore();
