@@ -112,19 +112,7 @@ public static class ScoresApi
         // Newest first; the cursor is the last shown run's (requested_at, id).
         var errors = new ValidationErrors();
         var page = PageRequest.Read(http, errors, keyParts: 2);
-        DateTimeOffset? afterTime = null;
-        Guid? afterId = null;
-        if (page?.Key is [var time, var id])
-        {
-            if (PageKeys.TryTime(time, out var t) && PageKeys.TryId(id, out var g))
-            {
-                (afterTime, afterId) = (t, g);
-            }
-            else
-            {
-                errors.Add("after", PageRequest.BadCursor);
-            }
-        }
+        var (afterTime, afterId) = PageKeys.TimeAndId(page, errors);
 
         if (errors.HasErrors)
         {
