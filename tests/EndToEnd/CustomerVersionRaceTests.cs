@@ -17,31 +17,25 @@ public sealed class CustomerVersionRaceTests : IAsyncLifetime
     private const int BatchSize = 4_000;
 
     private TestVirtualHost _vhost = null!;
-    private TestDatabase _ingestionDb = null!;
-    private TestDatabase _segmentationDb = null!;
-    private ServiceApp<Ingestion.Program> _ingestion = null!;
-    private ServiceApp<Segmentation.Program> _segmentation = null!;
-    private HttpClient _client = null!;
+    private ServiceTestHost<Segmentation.Program> _segmentation = null!;
+    private ServiceTestHost<Ingestion.Program> _ingestion = null!;
+
+    private HttpClient Client => _ingestion.Client;
 
     public async Task InitializeAsync()
     {
         _vhost = await TestVirtualHost.CreateAsync("e2e_versions");
-        _ingestionDb = await TestDatabase.CreateAsync("e2e_versions_ingestion");
-        _segmentationDb = await TestDatabase.CreateAsync("e2e_versions_segmentation");
-        _segmentation = new ServiceApp<Segmentation.Program>(ServiceSettings.For(_segmentationDb, _vhost));
-        _segmentation.StartServer();
+        var shared = new ServiceTestHostOptions { VirtualHost = _vhost, OnLoopback = false };
+        _segmentation = await ServiceTestHost<Segmentation.Program>.StartAsync("e2e_versions_segmentation", shared);
+        // Segmentation's queue must be bound before the first event is published.
         await Eventually.TrueAsync(async () => await _vhost.QueueExistsAsync("segmentation-customers-upserted"), "segmentation's queue");
-        _ingestion = new ServiceApp<Ingestion.Program>(ServiceSettings.For(_ingestionDb, _vhost));
-        _client = _ingestion.CreateClient();
+        _ingestion = await ServiceTestHost<Ingestion.Program>.StartAsync("e2e_versions_ingestion", shared);
     }
 
     public async Task DisposeAsync()
     {
-        _client.Dispose();
         await _ingestion.DisposeAsync();
         await _segmentation.DisposeAsync();
-        await _segmentationDb.DisposeAsync();
-        await _ingestionDb.DisposeAsync();
         await _vhost.DisposeAsync();
     }
 
@@ -105,7 +99,7 @@ public sealed class CustomerVersionRaceTests : IAsyncLifetime
 
     private async Task PostOkAsync(string path, object body)
     {
-        using var response = await _client.PostAsJsonAsync(path, body);
+        using var response = await Client.PostAsJsonAsync(path, body);
         Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.Created or HttpStatusCode.Accepted,
             $"{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
@@ -113,14 +107,14 @@ public sealed class CustomerVersionRaceTests : IAsyncLifetime
     /// <summary>Waits until Segmentation holds Ingestion's current version of the customer, then compares the state.</summary>
     private async Task<CustomerState> AssertSegmentationHoldsIngestionsLatestAsync(Guid customerId, int round)
     {
-        await using var ingestion = await _ingestionDb.OpenAsync();
+        await using var ingestion = await _ingestion.Database.OpenAsync();
         var expected = await ingestion.QuerySingleAsync<CustomerState>("""
             SELECT c.version AS Version, c.region AS Region,
                    (SELECT k.granted FROM consents k WHERE k.customer_id = c.customer_id AND k.channel = 'email') AS ConsentEmail
             FROM customers c WHERE c.customer_id = @customerId
             """, new { customerId });
 
-        await using var segmentation = await _segmentationDb.OpenAsync();
+        await using var segmentation = await _segmentation.Database.OpenAsync();
         var actual = await Eventually.ValueAsync(
             async () =>
             {
