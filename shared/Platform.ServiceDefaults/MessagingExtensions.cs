@@ -9,10 +9,6 @@ namespace Platform.ServiceDefaults;
 /// <summary>MassTransit on RabbitMQ, the same way in every service, plus the outbox relay.</summary>
 public static class MessagingExtensions
 {
-    // Backoff while the database or broker is unreachable: first retry soon (a blip), then at most every 15 s.
-    private static readonly TimeSpan OutageRetryMin = TimeSpan.FromMilliseconds(500);
-    private static readonly TimeSpan OutageRetryMax = TimeSpan.FromSeconds(15);
-
     // About 40 hours at the capped interval: no practical limit. Not int.MaxValue: MassTransit's exponential policy
     // computes its intervals into an array up front.
     private const int OutageRetryLimit = 10_000;
@@ -22,7 +18,7 @@ public static class MessagingExtensions
     /// in kebab case and prefixed by the service (<c>segmentation-customer-upserted</c>), with a bounded in-process
     /// retry and MassTransit's <c>_error</c> queue for messages that still fail. An outage of the database or broker
     /// (<see cref="TransientFailures"/>) does not count against that retry: the message waits and is retried until the
-    /// outage ends. Messages over the broker's delivery limit are dead-lettered into the same <c>_error</c> queue.
+    /// outage ends (intervals from section <c>Messaging:OutageRetry</c>, <see cref="OutageRetryOptions"/>). Messages over the broker's delivery limit are dead-lettered into the same <c>_error</c> queue.
     /// Starts the outbox relay.
     /// Call after <c>AddDatabase</c>, so migrations run before consumers start.
     /// </summary>
@@ -33,6 +29,12 @@ public static class MessagingExtensions
         if (string.IsNullOrWhiteSpace(rabbit.Host))
         {
             throw new InvalidOperationException("No broker configured: set RabbitMq__Host, RabbitMq__Port, RabbitMq__VirtualHost, RabbitMq__Username and RabbitMq__Password in the environment.");
+        }
+
+        var outageRetry = builder.Configuration.GetSection("Messaging:OutageRetry").Get<OutageRetryOptions>() ?? new OutageRetryOptions();
+        if (outageRetry.Min <= TimeSpan.Zero || outageRetry.Max < outageRetry.Min)
+        {
+            throw new InvalidOperationException("Messaging:OutageRetry needs 0 < Min <= Max.");
         }
 
         var servicePrefix = builder.Environment.ApplicationName.ToLowerInvariant();
@@ -56,7 +58,7 @@ public static class MessagingExtensions
                 endpoint.UseMessageRetry(r =>
                 {
                     r.Handle<Exception>(TransientFailures.IsTransient);
-                    r.Exponential(OutageRetryLimit, OutageRetryMin, OutageRetryMax, OutageRetryMin);
+                    r.Exponential(OutageRetryLimit, outageRetry.Min, outageRetry.Max, outageRetry.Min);
                 });
 
                 // Inner layer, everything else (a fault of the message or the code): bounded, then the message goes to

@@ -15,8 +15,10 @@ namespace EndToEnd;
 /// Retry-After (never 500) while it is gone, consumers wait instead of parking, and once clients retried every order
 /// is counted exactly once. Each service reaches PostgreSQL through a proxy the test cuts (the shared server stays up).
 /// </summary>
-public sealed class DatabaseOutageTests : IAsyncLifetime
+public sealed class DatabaseOutageTests(Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
 {
+    private readonly Stopwatch _sw = Stopwatch.StartNew();
+    private void Mark(string what) => output.WriteLine($"{_sw.Elapsed.TotalSeconds:F1}s {what} failed={Volatile.Read(ref _failedConsumes)}");
     private const int Clients = 6;
     private TestVirtualHost _vhost = null!;
     private TestDatabase _ingestionDb = null!;
@@ -53,6 +55,7 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
         _segmentation = new ServiceApp<Segmentation.Program>(ThroughProxy(ServiceSettings.For(_segmentationDb, _vhost), _segmentationDatabase));
         _segmentation.StartServer();
         await Eventually.TrueAsync(async () => await _vhost.QueueExistsAsync("segmentation-transactions-recorded"), "segmentation's queue");
+        Mark("segmentation-transactions-recorded");
         _ingestion = new ServiceApp<Ingestion.Program>(ThroughProxy(ServiceSettings.For(_ingestionDb, _vhost), _ingestionDatabase));
     }
 
@@ -116,19 +119,24 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
 
         var clients = Enumerable.Range(0, Clients).Select(c => Task.Run(() => RunClientAsync(c))).ToArray();
         await Eventually.TrueAsync(() => Task.FromResult(acknowledged.Count >= 30), "orders written before the outage");
+        Mark("orders written before the outage");
 
         // Segmentation loses the database first, so events keep arriving while it cannot handle them; it has to wait
         // through more failed attempts than the bounded retry allows (6) without parking anything.
         _segmentationDatabase.Cut();
         await Eventually.TrueAsync(() => Task.FromResult(Volatile.Read(ref _failedConsumes) >= 10), "segmentation's consumer failing for the outage", TimeSpan.FromSeconds(90));
+        Mark("segmentation's consumer failing for the outage");
         _ingestionDatabase.Cut();
         await Eventually.TrueAsync(() => Task.FromResult(Volatile.Read(ref unavailable) >= 10), "503 answers while the database is gone");
+        Mark("503 answers while the database is gone");
         await Eventually.TrueAsync(async () => (await client.GetAsync("/health/ready")).StatusCode == HttpStatusCode.ServiceUnavailable, "readiness reporting the outage");
+        Mark("/health/ready");
 
         _ingestionDatabase.Restore();
         _segmentationDatabase.Restore();
         var afterOutage = acknowledged.Count;
         await Eventually.TrueAsync(() => Task.FromResult(acknowledged.Count >= afterOutage + 30), "orders written after the outage", TimeSpan.FromSeconds(90));
+        Mark("orders written after the outage");
         await stop.CancelAsync();
         await Task.WhenAll(clients);
 
@@ -139,6 +147,7 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
         try
         {
             await Eventually.TrueAsync(async () => await ScalarAsync(_segmentationDb, Counted) == orders, "segmentation counting every order", TimeSpan.FromSeconds(120));
+            Mark("segmentation counting every order");
         }
         catch (TimeoutException e)
         {
@@ -161,6 +170,10 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
     {
         var connection = new NpgsqlConnectionStringBuilder(settings["ConnectionStrings:Database"]) { Host = "127.0.0.1", Port = proxy.Port };
         settings["ConnectionStrings:Database"] = connection.ConnectionString;
+        // The consumer's outage retry at short intervals (default up to 15 s apart): the same retry layer, so the failed
+        // attempts the test waits for come within seconds and consumption resumes soon after the outage.
+        settings["Messaging:OutageRetry:Min"] = "00:00:00.100";
+        settings["Messaging:OutageRetry:Max"] = "00:00:00.500";
         return settings;
     }
 
