@@ -88,9 +88,6 @@ public sealed partial class JobScheduler : BackgroundService
 
     private static readonly TimeSpan CleanupInterval = TimeSpan.FromMinutes(30);
 
-    // The signal comes before the enqueuer's commit: after one, look again at short intervals for this long.
-    private static readonly TimeSpan CommitWindow = TimeSpan.FromSeconds(2);
-    private static readonly TimeSpan CommitRetry = TimeSpan.FromMilliseconds(10);
     private static readonly TimeSpan MaxErrorDelay = TimeSpan.FromSeconds(30);
 
     private readonly NpgsqlDataSource _db;
@@ -148,7 +145,6 @@ public sealed partial class JobScheduler : BackgroundService
         var options = _options.Value;
         var enqueuedDue = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
         var nextCleanup = _time.GetUtcNow();
-        var lookUntil = 0L;
         var errorDelay = options.PollInterval;
         try
         {
@@ -182,12 +178,7 @@ public sealed partial class JobScheduler : BackgroundService
                     continue; // more may be due
                 }
 
-                // Signalled work not found yet is usually not committed yet: look again soon, for a while.
-                var wait = claimed == 0 && Stopwatch.GetTimestamp() < lookUntil ? CommitRetry : options.PollInterval;
-                if (await _signal.WaitAsync(wait, stoppingToken))
-                {
-                    lookUntil = Stopwatch.GetTimestamp() + (long)(CommitWindow.TotalSeconds * Stopwatch.Frequency);
-                }
+                await _signal.WaitForNextRoundAsync(foundWork: claimed > 0, options.PollInterval, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

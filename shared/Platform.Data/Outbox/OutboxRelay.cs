@@ -59,9 +59,6 @@ public sealed partial class OutboxRelay(
 
     private static readonly TimeSpan CleanupInterval = TimeSpan.FromMinutes(30);
 
-    // The signal comes before the writer's commit: after one, look again at short intervals for this long.
-    private static readonly TimeSpan CommitWindow = TimeSpan.FromSeconds(2);
-    private static readonly TimeSpan CommitRetry = TimeSpan.FromMilliseconds(10);
 
     private long _emptyRounds;
     private bool _brokerWasReachable;
@@ -73,7 +70,6 @@ public sealed partial class OutboxRelay(
     {
         var nextCleanup = time.GetUtcNow();
         var nextBacklog = time.GetUtcNow();
-        var lookUntil = DateTimeOffset.MinValue;
         var failures = 0;
         var backoff = TimeSpan.Zero;
         try
@@ -117,12 +113,7 @@ public sealed partial class OutboxRelay(
                     continue;
                 }
 
-                // Rows signalled but not found are usually not committed yet: look again soon, for a while.
-                var wait = published == 0 && time.GetUtcNow() < lookUntil ? CommitRetry : options.Value.PollInterval;
-                if (await signal.WaitAsync(wait, stoppingToken))
-                {
-                    lookUntil = time.GetUtcNow() + CommitWindow;
-                }
+                await signal.WaitForNextRoundAsync(foundWork: published > 0, options.Value.PollInterval, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
