@@ -15,7 +15,7 @@ namespace EndToEnd;
 /// </summary>
 public sealed class CdnowFixture : IAsyncLifetime
 {
-    private readonly string _spool = Path.Combine(Path.GetTempPath(), "e2e-cdnow-" + Guid.NewGuid().ToString("N"));
+    private readonly TempDirectory _spool = new("e2e-cdnow");
     private TestDatabase _ingestionDb = null!;
     private ServiceApp<Ingestion.Program> _ingestion = null!;
 
@@ -38,7 +38,7 @@ public sealed class CdnowFixture : IAsyncLifetime
         Client = Segmentation.CreateClient();
         await Eventually.TrueAsync(async () => await VirtualHost.QueueExistsAsync("segmentation-transactions-recorded"), "segmentation's transactions queue");
         var settings = ServiceSettings.For(_ingestionDb, VirtualHost);
-        settings["Imports:SpoolDirectory"] = _spool;
+        settings["Imports:SpoolDirectory"] = _spool.Path;
         _ingestion = new ServiceApp<Ingestion.Program>(settings);
         using var ingestion = _ingestion.CreateClient();
 
@@ -61,10 +61,7 @@ public sealed class CdnowFixture : IAsyncLifetime
         await SegmentationDb.DisposeAsync();
         await _ingestionDb.DisposeAsync();
         await VirtualHost.DisposeAsync();
-        if (Directory.Exists(_spool))
-        {
-            Directory.Delete(_spool, recursive: true);
-        }
+        _spool.Dispose();
     }
 
     public async Task<T> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters)

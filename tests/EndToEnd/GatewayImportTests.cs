@@ -16,22 +16,18 @@ namespace EndToEnd;
 public sealed class GatewayImportTests : IAsyncLifetime
 {
     private const long FileBytes = 100L * 1024 * 1024;
-    private readonly string _spool = Path.Combine(Path.GetTempPath(), "e2e-gw-imports-" + Guid.NewGuid().ToString("N"));
-    private TestVirtualHost _vhost = null!;
-    private TestDatabase _database = null!;
-    private ServiceApp<Ingestion.Program> _ingestion = null!;
+    private readonly TempDirectory _spool = new("e2e-gw-imports");
+    private ServiceTestHost<Ingestion.Program> _ingestion = null!;
     private ServiceApp<Gateway.Program> _gateway = null!;
     private HttpClient _client = null!;
 
     public async Task InitializeAsync()
     {
-        _vhost = await TestVirtualHost.CreateAsync("gw-import");
-        _database = await TestDatabase.CreateAsync("gw_import");
-        var settings = ServiceSettings.For(_database, _vhost);
-        settings["Imports:SpoolDirectory"] = _spool;
-        _ingestion = new ServiceApp<Ingestion.Program>(settings);
-        var ingestion = _ingestion.StartOnLoopback();
-        _gateway = new ServiceApp<Gateway.Program>(new Dictionary<string, string?> { ["Services:Ingestion"] = ingestion.ToString().TrimEnd('/') });
+        _ingestion = await ServiceTestHost<Ingestion.Program>.StartAsync("gw_import", new ServiceTestHostOptions
+        {
+            Settings = new Dictionary<string, string?> { ["Imports:SpoolDirectory"] = _spool.Path },
+        });
+        _gateway = new ServiceApp<Gateway.Program>(new Dictionary<string, string?> { ["Services:Ingestion"] = _ingestion.Client.BaseAddress!.ToString().TrimEnd('/') });
         _client = new HttpClient { BaseAddress = _gateway.StartOnLoopback(), Timeout = TimeSpan.FromMinutes(10) };
     }
 
@@ -40,12 +36,7 @@ public sealed class GatewayImportTests : IAsyncLifetime
         _client.Dispose();
         await _gateway.DisposeAsync();
         await _ingestion.DisposeAsync();
-        await _database.DisposeAsync();
-        await _vhost.DisposeAsync();
-        if (Directory.Exists(_spool))
-        {
-            Directory.Delete(_spool, recursive: true);
-        }
+        _spool.Dispose();
     }
 
     [Fact]
@@ -73,7 +64,7 @@ public sealed class GatewayImportTests : IAsyncLifetime
             Assert.Equal("completed", root.GetProperty("status").GetString());
             Assert.Equal(rows, root.GetProperty("rowsNew").GetInt64());
             Assert.Equal(0, root.GetProperty("rowsRejected").GetInt64());
-            await using var connection = await _database.OpenAsync();
+            await using var connection = await _ingestion.Database.OpenAsync();
             await using var count = new NpgsqlCommand("SELECT count(*) FROM transactions", connection);
             Assert.Equal(rows, (long)(await count.ExecuteScalarAsync())!);
         }

@@ -22,7 +22,7 @@ public sealed class ImportToPurchasesTests : IAsyncLifetime
     private ServiceApp<Ingestion.Program> _ingestion = null!;
     private ServiceApp<Segmentation.Program> _segmentation = null!;
     private HttpClient _client = null!;
-    private readonly string _spool = Path.Combine(Path.GetTempPath(), "e2e-imports-" + Guid.NewGuid().ToString("N"));
+    private readonly TempDirectory _spool = new("e2e-imports");
 
     public async Task InitializeAsync()
     {
@@ -33,7 +33,7 @@ public sealed class ImportToPurchasesTests : IAsyncLifetime
         _segmentation.StartServer();
         await Eventually.TrueAsync(async () => await _vhost.QueueExistsAsync("segmentation-transactions-recorded"), "segmentation's transactions queue");
         var settings = ServiceSettings.For(_ingestionDb, _vhost);
-        settings["Imports:SpoolDirectory"] = _spool;
+        settings["Imports:SpoolDirectory"] = _spool.Path;
         settings["Imports:ChunkRows"] = "1000";
         _ingestion = new ServiceApp<Ingestion.Program>(settings);
         _client = _ingestion.CreateClient();
@@ -47,10 +47,7 @@ public sealed class ImportToPurchasesTests : IAsyncLifetime
         await _segmentationDb.DisposeAsync();
         await _ingestionDb.DisposeAsync();
         await _vhost.DisposeAsync();
-        if (Directory.Exists(_spool))
-        {
-            Directory.Delete(_spool, recursive: true);
-        }
+        _spool.Dispose();
     }
 
     [Fact]

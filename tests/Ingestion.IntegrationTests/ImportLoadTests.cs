@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Platform.Testing;
 
 namespace Ingestion.IntegrationTests;
 
@@ -11,19 +12,16 @@ namespace Ingestion.IntegrationTests;
 public sealed class ImportLoadTests : IAsyncLifetime
 {
     private const int Rows = 200_000;
-    private readonly string _spool = Path.Combine(Path.GetTempPath(), "import-load-" + Guid.NewGuid().ToString("N"));
+    private readonly TempDirectory _spool = new("import-load");
     private RecordingTestHost _host = null!;
 
     public async Task InitializeAsync() =>
-        _host = await RecordingTestHost.StartAsync("import_load", new Dictionary<string, string?> { ["Imports:SpoolDirectory"] = _spool });
+        _host = await RecordingTestHost.StartAsync("import_load", new Dictionary<string, string?> { ["Imports:SpoolDirectory"] = _spool.Path });
 
     public async Task DisposeAsync()
     {
         await _host.DisposeAsync();
-        if (Directory.Exists(_spool))
-        {
-            Directory.Delete(_spool, recursive: true);
-        }
+        _spool.Dispose();
     }
 
     [Fact]
