@@ -126,3 +126,13 @@ CREATE TABLE responses (
 );
 CREATE INDEX responses_campaign_customer ON responses (campaign_code, customer_id);
 CREATE INDEX responses_customer ON responses (customer_id);
+
+-- The global control group: a share of all customers, drawn by AssignmentHash with this installation's salt, never
+-- contacted by any campaign. One row.
+CREATE TABLE global_control (
+    singleton  boolean          PRIMARY KEY DEFAULT true CHECK (singleton),
+    share      double precision NOT NULL DEFAULT 0 CHECK (share >= 0 AND share < 0.5),
+    salt       uuid             NOT NULL DEFAULT gen_random_uuid(),
+    updated_at timestamptz      NOT NULL DEFAULT now()
+);
+INSERT INTO global_control DEFAULT VALUES;
