@@ -1,3 +1,5 @@
+using Campaigns.Features.Design;
+using Campaigns.Features.Preview;
 using Platform.ServiceDefaults;
 
 namespace Campaigns;
@@ -11,6 +13,8 @@ public sealed class Program
         builder.AddCampaigns();                        // database, bus, consumers, jobs
         var app = builder.Build();
         app.MapDefaultEndpoints();                     // /health/live, /health/ready
+        app.MapCampaignsApi();                         // design: /v1/campaigns
+        app.MapPreviewApi();                           // plan preview: /v1/campaigns/{id}/preview
         app.Run();
     }
 }

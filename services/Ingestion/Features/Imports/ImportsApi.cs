@@ -12,6 +12,7 @@ using Npgsql;
 using Platform.Data.Jobs;
 using Platform.ServiceDefaults;
 using Platform.ServiceDefaults.Paging;
+using Platform.ServiceDefaults.Validation;
 
 namespace Ingestion.Features.Imports;
 

@@ -1,6 +1,6 @@
 using System.Collections.Frozen;
 
-namespace Ingestion.Features.Transactions;
+namespace Platform.ServiceDefaults.Validation;
 
 /// <summary>
 /// Active ISO 4217 currency codes (list one, as amended to 2025: XCG replaced ANG, ZWG replaced ZWL, SLE replaced
