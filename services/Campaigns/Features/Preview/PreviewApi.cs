@@ -6,6 +6,7 @@ using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.Validation;
 
 namespace Campaigns.Features.Preview;
 
@@ -59,7 +60,8 @@ public static class PreviewApi
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The campaign targets no segment (an external campaign): there is nothing to preview.");
         }
 
-        var now = time.GetUtcNow();
+        // Microseconds, as PostgreSQL keeps them, so the answer and later reads agree.
+        var now = IsoTimestamp.ToMicroseconds(time.GetUtcNow());
         var snapshotId = await snapshots.RequestAsync(tx, campaignId, c.Code, segmentId, SnapshotRequester.Preview, ct);
         var previewId = Guid.CreateVersion7(now);
         await connection.ExecuteAsync(new CommandDefinition(InsertSql, new
@@ -98,7 +100,7 @@ public static class PreviewApi
         var globalControl = await GlobalControl.LoadAsync(connection, null, ct);
         var counts = await PlanCounts.CountAsync(connection, row.SnapshotId, campaignId, design, globalControl, ct);
         var figures = PlanCalculator.Compute(design, counts, globalControl.Share, row.Parameters);
-        var now = time.GetUtcNow();
+        var now = IsoTimestamp.ToMicroseconds(time.GetUtcNow());
         await connection.ExecuteAsync(new CommandDefinition(SaveSql,
             new { Figures = JsonSerializer.Serialize(figures, CampaignDesignJson.Options), Now = now, row.PreviewId }, cancellationToken: ct));
         return TypedResults.Ok(View(row, "complete", null, figures, now));
