@@ -32,6 +32,9 @@ public sealed class HostileInputTests(AllServices services) : IClassFixture<AllS
         Assert.Contains(operations, o => o.Method == HttpMethod.Delete && o.Template == "/ingestion/v1/customers/{customerId}");
         Assert.Contains(operations, o => o.Method == HttpMethod.Put && o.Template == "/segmentation/v1/scores/settings");
         Assert.Contains(operations, o => o.Method == HttpMethod.Put && o.Template == "/segmentation/v1/segments/{segmentId}");
+        Assert.Contains(operations, o => o.Method == HttpMethod.Post && o.Template == "/campaigns/v1/campaigns");
+        Assert.Contains(operations, o => o.Method == HttpMethod.Put && o.Template == "/campaigns/v1/campaigns/{campaignId}");
+        Assert.Contains(operations, o => o.Method == HttpMethod.Post && o.Template == "/campaigns/v1/campaigns/{campaignId}/preview");
 
         var before = await services.FingerprintsAsync();
         var failures = new List<string>();
