@@ -17,7 +17,7 @@ public static class PlanCounts
 {
     /// <summary>The counts (only combinations that occur).</summary>
     public static async Task<IReadOnlyList<MemberCount>> CountAsync(
-        NpgsqlConnection connection, Guid snapshotId, Guid campaignId, CampaignDesign design, GlobalControl globalControl, CancellationToken ct)
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid snapshotId, Guid campaignId, CampaignDesign design, GlobalControl globalControl, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(design);
@@ -45,7 +45,7 @@ public static class PlanCounts
             WaveThresholds = waveThresholds,
             GlobalControlSalt = globalControl.Salt,
             GlobalControlShare = globalControl.Share,
-        }, commandTimeout: 600, cancellationToken: ct));
+        }, transaction, commandTimeout: 600, cancellationToken: ct));
         return rows.AsList();
     }
 

@@ -24,10 +24,9 @@ public static class PreviewApi
         VALUES (@PreviewId, @CampaignId, @SnapshotId, @Revision, @Design::jsonb, @BaselineResponseRate, @RelativeLiftToDetect, @Power, @Alpha, @Now)
         """;
 
-    // Two readers that both found the snapshot complete compute the same figures; the first one's are kept.
-    private const string SaveSql = """
-        UPDATE previews SET figures = @Figures::jsonb, computed_at = @Now WHERE preview_id = @PreviewId AND figures IS NULL
-        """;
+    private const string LockSql = "SELECT figures::text AS Figures, computed_at AS ComputedAt FROM previews WHERE preview_id = @PreviewId FOR UPDATE";
+
+    private const string SaveSql = "UPDATE previews SET figures = @Figures::jsonb, computed_at = @Now WHERE preview_id = @PreviewId";
 
     public static IEndpointRouteBuilder MapPreviewApi(this IEndpointRouteBuilder app)
     {
@@ -96,18 +95,29 @@ public static class PreviewApi
                 return TypedResults.Ok(View(row, "pending", null, null, null));
         }
 
+        // Counted once: readers arriving together queue on the preview's row, and the later ones find the figures kept.
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var kept = await connection.QuerySingleAsync<KeptFigures>(new CommandDefinition(LockSql, new { row.PreviewId }, tx, cancellationToken: ct));
+        if (kept.Figures is not null)
+        {
+            return TypedResults.Ok(View(row, "complete", null, JsonSerializer.Deserialize<PlanFigures>(kept.Figures, CampaignDesignJson.Options), kept.ComputedAt));
+        }
+
         var design = CampaignDesignJson.Deserialize(row.Design);
-        var globalControl = await GlobalControl.LoadAsync(connection, null, ct);
-        var counts = await PlanCounts.CountAsync(connection, row.SnapshotId, campaignId, design, globalControl, ct);
+        var globalControl = await GlobalControl.LoadAsync(connection, tx, ct);
+        var counts = await PlanCounts.CountAsync(connection, tx, row.SnapshotId, campaignId, design, globalControl, ct);
         var figures = PlanCalculator.Compute(design, counts, globalControl.Share, row.Parameters);
         var now = IsoTimestamp.ToMicroseconds(time.GetUtcNow());
         await connection.ExecuteAsync(new CommandDefinition(SaveSql,
-            new { Figures = JsonSerializer.Serialize(figures, CampaignDesignJson.Options), Now = now, row.PreviewId }, cancellationToken: ct));
+            new { Figures = JsonSerializer.Serialize(figures, CampaignDesignJson.Options), Now = now, row.PreviewId }, tx, cancellationToken: ct));
+        await tx.CommitAsync(ct);
         return TypedResults.Ok(View(row, "complete", null, figures, now));
     }
 
     private static PreviewView View(PreviewRow row, string status, string? reason, PlanFigures? figures, DateTimeOffset? computedAt) =>
         new(row.PreviewId, row.CampaignId, row.Revision, row.SnapshotId, status, reason, row.Parameters, row.RequestedAt, computedAt, figures);
+
+    private sealed record KeptFigures(string? Figures, DateTimeOffset? ComputedAt);
 
     private sealed record CampaignToPreview(string Code, Guid? SegmentId, int Revision, string Design);
 }
