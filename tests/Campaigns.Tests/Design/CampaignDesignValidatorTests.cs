@@ -114,6 +114,7 @@ public sealed class CampaignDesignValidatorTests
             "waves[1].startsAt",
         ];
         Assert.Equal(expected, errors.ToDictionary().Keys.Order(StringComparer.Ordinal));
+        Assert.Contains("a call step's channel is outbound_call", errors.ToDictionary()["cells[0].steps[0].channel"][0], StringComparison.Ordinal);
     }
 
     [Fact]

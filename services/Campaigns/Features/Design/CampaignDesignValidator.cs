@@ -277,7 +277,7 @@ public static class CampaignDesignValidator
 
             if (!Channels.IsKnown(channel))
             {
-                errors.Add("channel", expected);
+                errors.Add("channel", UnknownChannel(channel, expected));
                 return [];
             }
 
@@ -302,7 +302,7 @@ public static class CampaignDesignValidator
             var channel = step.Channels[k]?.Trim();
             if (!Channels.IsKnown(channel))
             {
-                errors.Add($"channels[{k}]", expected);
+                errors.Add($"channels[{k}]", UnknownChannel(channel, expected));
             }
             else if (list.Contains(channel!))
             {
@@ -316,6 +316,12 @@ public static class CampaignDesignValidator
 
         return list;
     }
+
+    // A call step names the phone channel the platform dispatches calls on; say so to whoever wrote "phone" or "call".
+    private static string UnknownChannel(string? channel, string expected) =>
+        channel?.ToLowerInvariant() is "phone" or "call" or "telephone" or "outbound" or "tel"
+            ? expected + " (a call step's channel is outbound_call; text messages are sms)"
+            : expected;
 
     private static List<CampaignOffer> Offers(ValidationErrors errors, IReadOnlyList<OfferRequest?>? offers, List<CampaignWave> waves)
     {
