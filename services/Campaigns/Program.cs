@@ -1,3 +1,6 @@
+using Campaigns.Features.Channels;
+using Campaigns.Features.Dispatch;
+using Campaigns.Features.Policy;
 using Platform.ServiceDefaults;
 
 namespace Campaigns;
@@ -11,6 +14,9 @@ public sealed class Program
         builder.AddCampaigns();                        // database, bus, consumers, jobs
         var app = builder.Build();
         app.MapDefaultEndpoints();                     // /health/live, /health/ready
+        app.MapContactPolicyApi();                     // contact policy, global control share
+        app.MapDispatchApi();                          // cancel, contacts ledger, blocks
+        app.MapChannelsApi();                          // channel adapters, webhook deliveries, export files
         app.Run();
     }
 }
