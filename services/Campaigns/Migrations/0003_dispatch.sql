@@ -28,6 +28,8 @@ CREATE TABLE contacts (
     erased        boolean       NOT NULL DEFAULT false
 );
 CREATE INDEX contacts_campaign_step ON contacts (campaign_id, step, wave, contact_id);
+-- "is this member done with this step?" for every member a step job looks at
+CREATE INDEX contacts_member_step ON contacts (campaign_id, customer_id, step);
 CREATE INDEX contacts_campaign_at ON contacts (campaign_id, at, contact_id);
 -- Frequency caps and capacity count made contacts of all campaigns per customer / per channel and day.
 CREATE INDEX contacts_customer_at ON contacts (customer_id, at) WHERE status IN ('dispatched', 'exported');
@@ -46,6 +48,10 @@ CREATE TABLE contact_deferrals (
     not_before   timestamptz NOT NULL
 );
 CREATE INDEX contact_deferrals_member ON contact_deferrals (campaign_id, step, customer_id, not_before);
+
+-- Step jobs walk a cell's members of a wave highest value first (CLV, then net revenue) with a keyset.
+CREATE INDEX assignments_dispatch_order ON assignments
+    (campaign_id, wave, cell, (coalesce(clv, '-infinity'::float8)) DESC, net_revenue_365 DESC, customer_id DESC);
 
 -- How each channel's contacts leave the platform: a signed webhook or a file the mail house / call centre fetches.
 CREATE TABLE channel_configs (
