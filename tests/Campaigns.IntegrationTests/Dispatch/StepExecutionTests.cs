@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Campaigns.Features.Design;
 using Campaigns.Features.Dispatch;
 using Platform.Testing;
@@ -9,6 +11,8 @@ namespace Campaigns.IntegrationTests.Dispatch;
 /// <summary>Step jobs against the real database and scheduler: who is contacted, who is blocked and why, conditions, states, exports, erasure.</summary>
 public sealed class StepExecutionTests : IAsyncLifetime
 {
+    private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
+
     private DispatchTestHost _host = null!;
 
     public async Task InitializeAsync() => _host = await DispatchTestHost.StartAsync("campaigns-dispatch");
@@ -50,6 +54,22 @@ public sealed class StepExecutionTests : IAsyncLifetime
         Assert.DoesNotContain(published, p => p.CustomerId == control);
         Assert.Equal(ContactIds.For(campaign, byEmail, 1), contacts[byEmail].ContactId);
         Assert.Equal("running", await _host.Host.ScalarAsync<string>("SELECT status FROM campaigns WHERE id = @campaign", new { campaign }));
+
+        var blocks = await _host.Client.GetFromJsonAsync<List<BlockSummary>>($"/v1/campaigns/{campaign}/blocks", Web);
+        Assert.Equal(
+            [new("blocked", ContactStatus.Control, 0, 1), new("blocked", ContactStatus.NoConsent, 1, 1), new("blocked", ContactStatus.NoContactDetails, 1, 1), new("blocked", ContactStatus.OptedOut, 1, 1)],
+            blocks!.OrderBy(b => b.Step).ThenBy(b => b.Reason, StringComparer.Ordinal));
+        var paged = new List<ContactView>();
+        for (var next = $"/v1/campaigns/{campaign}/contacts?limit=2"; next is not null;)
+        {
+            var page = await _host.Client.GetFromJsonAsync<JsonElement>(next, Web);
+            paged.AddRange(page.GetProperty("items").Deserialize<List<ContactView>>(Web)!);
+            next = page.GetProperty("next").GetString();
+        }
+
+        Assert.Equal((await _host.ContactsAsync(campaign)).Select(c => c.ContactId).Order(), paged.Select(c => c.ContactId).Order());
+        using var badPage = await _host.Client.GetAsync($"/v1/campaigns/{campaign}/contacts?limit=0&status=lost");
+        await ProblemAssert.HasProblemAsync(badPage, HttpStatusCode.BadRequest, "limit", "status");
     }
 
     [Fact]

@@ -82,37 +82,49 @@ public sealed class StepJobHandler(NpgsqlDataSource db, Outbox outbox, DeliveryB
         FROM unnest(@Customers, @Channels, @Reasons, @NotBefores) AS u (customer, channel, reason, not_before)
         """;
 
+    // The earliest time a deferred member not yet done may be taken again (its latest deferral counts).
     private const string NextDeferralSql = """
-        SELECT min(d.not_before) FROM contact_deferrals d
-        JOIN assignments a ON a.campaign_id = d.campaign_id AND a.customer_id = d.customer_id AND a.wave = @Wave AND a.cell = @Cell
-        WHERE d.campaign_id = @CampaignId AND d.step = @Step AND d.not_before > @Now
-          AND NOT EXISTS (SELECT 1 FROM contacts k WHERE k.campaign_id = d.campaign_id AND k.customer_id = d.customer_id AND k.step = @Step)
+        SELECT min(latest) FROM (
+            SELECT max(d.not_before) AS latest FROM contact_deferrals d
+            JOIN assignments a ON a.campaign_id = d.campaign_id AND a.customer_id = d.customer_id AND a.wave = @Wave AND a.cell = @Cell
+            WHERE d.campaign_id = @CampaignId AND d.step = @Step
+              AND NOT EXISTS (SELECT 1 FROM contacts k WHERE k.campaign_id = d.campaign_id AND k.customer_id = d.customer_id AND k.step = @Step)
+              AND NOT EXISTS (SELECT 1 FROM erased_customers e WHERE e.customer_id = d.customer_id)
+            GROUP BY d.customer_id) AS members
         """;
 
     /// <inheritdoc />
     public async Task RunAsync(StepJob payload, JobContext job, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(payload);
-        var after = (Clv: double.PositiveInfinity, Revenue: decimal.MaxValue, Customer: Guid.AllBitsSet);
         while (true)
         {
-            var chunk = await RunChunkAsync(payload, after, ct);
-            if (chunk is null)
+            var after = (Clv: double.PositiveInfinity, Revenue: decimal.MaxValue, Customer: Guid.AllBitsSet);
+            while (await RunChunkAsync(payload, after, ct) is { } last)
             {
-                break;
+                after = last;
             }
 
-            after = chunk.Value;
-        }
+            // Members put off by quiet hours or capacity: this job comes back when the first of them is due. One whose
+            // time came while this pass ran is taken by another pass at once.
+            await using var connection = await db.OpenConnectionAsync(ct);
+            if (await StatusAsync(connection, payload.CampaignId, ct) is not ("scheduled" or "running"))
+            {
+                return;
+            }
 
-        // Members put off by quiet hours or capacity: this job comes back when the first of them is due.
-        await using var connection = await db.OpenConnectionAsync(ct);
-        var now = time.GetUtcNow();
-        var next = await connection.ExecuteScalarAsync<DateTime?>(new CommandDefinition(NextDeferralSql,
-            new { payload.CampaignId, payload.Wave, payload.Cell, payload.Step, Now = now }, cancellationToken: ct));
-        if (next is { } due && await StatusAsync(connection, payload.CampaignId, ct) is "scheduled" or "running")
-        {
-            throw new JobDeferredException("members deferred by the contact policy", new DateTimeOffset(DateTime.SpecifyKind(due, DateTimeKind.Utc)) - now);
+            var next = await connection.ExecuteScalarAsync<DateTime?>(new CommandDefinition(NextDeferralSql,
+                new { payload.CampaignId, payload.Wave, payload.Cell, payload.Step }, cancellationToken: ct));
+            if (next is not { } due)
+            {
+                return;
+            }
+
+            var wait = new DateTimeOffset(DateTime.SpecifyKind(due, DateTimeKind.Utc)) - time.GetUtcNow();
+            if (wait > TimeSpan.Zero)
+            {
+                throw new JobDeferredException("members deferred by the contact policy", wait);
+            }
         }
     }
 
