@@ -108,6 +108,18 @@ public sealed class DispatchTestHost : IAsyncDisposable
             VALUES (@campaignId, @customerId, @cell, @wave, @global, NULL, @clv, false, @netRevenue, 0, 'customer')
             """, new { campaignId, customerId, cell, wave, global = cell == CampaignDesign.GlobalControlCell, clv, netRevenue });
 
+    /// <summary>Gives the campaign a launch snapshot holding <paramref name="customers"/> with every consent given at launch.</summary>
+    public async Task AddLaunchSnapshotAsync(Guid campaignId, params Guid[] customers)
+    {
+        var snapshotId = Guid.NewGuid();
+        await Host.ExecuteAsync("""
+            INSERT INTO snapshots (snapshot_id, campaign_id, purpose, segment_id, requested_at, status) VALUES (@snapshotId, @campaignId, 'launch', gen_random_uuid(), now(), 'complete');
+            UPDATE campaigns SET snapshot_id = @snapshotId WHERE id = @campaignId;
+            INSERT INTO snapshot_members (snapshot_id, customer_id, deal_seeker, consent_email, consent_sms, consent_mail, consent_phone)
+            SELECT @snapshotId, c, false, true, true, true, true FROM unnest(@customers) AS c;
+            """, new { snapshotId, campaignId, customers });
+    }
+
     /// <summary>Records a response (as the ResponsesRecorded consumer would).</summary>
     public Task AddResponseAsync(string campaignCode, Guid customerId, string channel, string type) =>
         Host.ExecuteAsync("""

@@ -79,18 +79,22 @@ public sealed class StepExecutionTests : IAsyncLifetime
         var responder = await _host.AddCustomerAsync();
         var optsOut = await _host.AddCustomerAsync();
         var silent = await _host.AddCustomerAsync();
-        foreach (var member in new[] { responder, optsOut, silent })
+        var withdraws = await _host.AddCustomerAsync();
+        foreach (var member in new[] { responder, optsOut, silent, withdraws })
         {
             await _host.AssignAsync(campaign, member, "a");
         }
 
+        await _host.AddLaunchSnapshotAsync(campaign, responder, optsOut, silent, withdraws);
         await _host.LaunchAsync(campaign);
-        Assert.All(await _host.WaitForContactsAsync(campaign, 1, 3), c => Assert.Equal("exported", c.Status));
+        Assert.All(await _host.WaitForContactsAsync(campaign, 1, 4), c => Assert.Equal("exported", c.Status));
         await _host.AddResponseAsync("c2", responder, "email", "converted");
         await _host.AddResponseAsync("c2", optsOut, "email", "opted-out");
+        await _host.Host.ExecuteAsync("UPDATE customers SET consent_email = false, version = 2 WHERE customer_id = @withdraws", new { withdraws });
 
         _host.Clock.Advance(TimeSpan.FromDays(2));
-        var second = (await _host.WaitForContactsAsync(campaign, 2, 3)).ToDictionary(c => c.CustomerId);
+        var second = (await _host.WaitForContactsAsync(campaign, 2, 4)).ToDictionary(c => c.CustomerId);
+        Assert.Equal(("blocked", ContactStatus.OptedOut), (second[withdraws].Status, second[withdraws].BlockReason!));
 
         Assert.Equal(("skipped", ContactStatus.Responded), (second[responder].Status, second[responder].BlockReason!));
         Assert.Equal(("blocked", ContactStatus.OptedOut), (second[optsOut].Status, second[optsOut].BlockReason!));

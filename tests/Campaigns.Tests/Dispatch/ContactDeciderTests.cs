@@ -40,6 +40,16 @@ public sealed class ContactDeciderTests
     }
 
     [Fact]
+    public void Decide_TreatsAConsentWithdrawnSinceLaunchAsAnOptOut()
+    {
+        var decider = Decider(Step(["email"]));
+
+        Assert.Equal(ContactStatus.OptedOut, decider.Decide(Member() with { ConsentEmail = false, LaunchConsentEmail = true }, []).Reason);
+        Assert.Equal(ContactStatus.NoConsent, decider.Decide(Member() with { ConsentEmail = false, LaunchConsentEmail = false }, []).Reason);
+        Assert.Equal(ContactStatus.NoConsent, decider.Decide(Member() with { ConsentEmail = null, LaunchConsentEmail = true }, []).Reason);
+    }
+
+    [Fact]
     public void Decide_HoldsOutGlobalControlBeforeAnythingElse()
     {
         var member = Member();

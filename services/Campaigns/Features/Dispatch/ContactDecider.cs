@@ -105,22 +105,23 @@ public sealed class ContactDecider
 
     /// <summary>
     /// The first channel of the step's preference the member can be reached on, or null and the most telling reason:
-    /// an opt-out before a missing consent before missing details.
+    /// an opt-out (an opted-out response, or a consent given at launch and withdrawn since) before a missing consent
+    /// before missing details.
     /// </summary>
     private (string? Channel, string Reason) ChooseChannel(MemberCandidate m)
     {
         var reason = ContactStatus.NoContactDetails;
         foreach (var channel in _step.Channels)
         {
-            var (consent, details) = channel switch
+            var (consent, atLaunch, details) = channel switch
             {
-                ChannelNames.DirectMail => (m.ConsentMail, !string.IsNullOrWhiteSpace(m.AddressLine)),
-                ChannelNames.OutboundCall => (m.ConsentPhone, !string.IsNullOrWhiteSpace(m.Phone)),
-                ChannelNames.Sms => (m.ConsentSms, !string.IsNullOrWhiteSpace(m.Phone)),
-                ChannelNames.Email => (m.ConsentEmail, !string.IsNullOrWhiteSpace(m.Email)),
-                _ => ((bool?)null, false),
+                ChannelNames.DirectMail => (m.ConsentMail, m.LaunchConsentMail, !string.IsNullOrWhiteSpace(m.AddressLine)),
+                ChannelNames.OutboundCall => (m.ConsentPhone, m.LaunchConsentPhone, !string.IsNullOrWhiteSpace(m.Phone)),
+                ChannelNames.Sms => (m.ConsentSms, m.LaunchConsentSms, !string.IsNullOrWhiteSpace(m.Phone)),
+                ChannelNames.Email => (m.ConsentEmail, m.LaunchConsentEmail, !string.IsNullOrWhiteSpace(m.Email)),
+                _ => ((bool?)null, (bool?)null, false),
             };
-            if (m.OptedOutChannels.Contains(ChannelNames.ResponseChannelOf(channel), StringComparer.Ordinal))
+            if (m.OptedOutChannels.Contains(ChannelNames.ResponseChannelOf(channel), StringComparer.Ordinal) || (consent == false && atLaunch == true))
             {
                 reason = ContactStatus.OptedOut;
             }

@@ -20,6 +20,12 @@ public sealed record MemberCandidate
     public bool? ConsentMail { get; init; }
     public bool? ConsentPhone { get; init; }
 
+    /// <summary>Consents in the launch's snapshot: one true then and false now was withdrawn (an opt-out), not merely missing.</summary>
+    public bool? LaunchConsentEmail { get; init; }
+    public bool? LaunchConsentSms { get; init; }
+    public bool? LaunchConsentMail { get; init; }
+    public bool? LaunchConsentPhone { get; init; }
+
     /// <summary>Response channels (<c>mail</c>, <c>phone</c>, <c>email</c>, <c>sms</c>) the customer opted out of, in any campaign.</summary>
     public string[] OptedOutChannels { get; init; } = [];
 

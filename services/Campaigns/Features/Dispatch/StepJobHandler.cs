@@ -43,9 +43,13 @@ public sealed class StepJobHandler(NpgsqlDataSource db, Outbox outbox, DeliveryB
                          AND r.channel = CASE p.channel WHEN 'direct_mail' THEN 'mail' WHEN 'outbound_call' THEN 'phone' ELSE p.channel END
                        WHERE p.campaign_id = a.campaign_id AND p.customer_id = a.customer_id AND p.step = @Step - 1
                          AND p.status IN ('dispatched', 'exported')) AS PreviousReached,
+               s.consent_email AS LaunchConsentEmail, s.consent_sms AS LaunchConsentSms, s.consent_mail AS LaunchConsentMail,
+               s.consent_phone AS LaunchConsentPhone,
                coalesce(a.clv, '-infinity'::float8) AS SortClv
         FROM assignments a
+        JOIN campaigns cp ON cp.id = a.campaign_id
         LEFT JOIN customers c ON c.customer_id = a.customer_id
+        LEFT JOIN snapshot_members s ON s.snapshot_id = cp.snapshot_id AND s.customer_id = a.customer_id
         WHERE a.campaign_id = @CampaignId AND a.wave = @Wave AND a.cell = @Cell
           AND (coalesce(a.clv, '-infinity'::float8), a.net_revenue_365, a.customer_id) < (@AfterClv, @AfterRevenue, @AfterCustomer)
           AND NOT EXISTS (SELECT 1 FROM contacts k WHERE k.campaign_id = a.campaign_id AND k.customer_id = a.customer_id AND k.step = @Step)
@@ -268,6 +272,10 @@ public sealed class StepJobHandler(NpgsqlDataSource db, Outbox outbox, DeliveryB
         public string[] OptedOutChannels { get; init; } = [];
         public bool Responded { get; init; }
         public bool PreviousReached { get; init; }
+        public bool? LaunchConsentEmail { get; init; }
+        public bool? LaunchConsentSms { get; init; }
+        public bool? LaunchConsentMail { get; init; }
+        public bool? LaunchConsentPhone { get; init; }
         public double SortClv { get; init; }
 
         public MemberCandidate ToCandidate() => new()
@@ -275,7 +283,9 @@ public sealed class StepJobHandler(NpgsqlDataSource db, Outbox outbox, DeliveryB
             CustomerId = CustomerId, Clv = Clv, NetRevenue365 = NetRevenue365, FirstName = FirstName, LastName = LastName,
             Email = Email, Phone = Phone, AddressLine = AddressLine, PostalCode = PostalCode, City = City, Region = Region,
             Country = Country?.Trim(), ConsentEmail = ConsentEmail, ConsentSms = ConsentSms, ConsentMail = ConsentMail,
-            ConsentPhone = ConsentPhone, OptedOutChannels = OptedOutChannels, Responded = Responded, PreviousReached = PreviousReached,
+            ConsentPhone = ConsentPhone, OptedOutChannels = OptedOutChannels,
+            LaunchConsentEmail = LaunchConsentEmail, LaunchConsentSms = LaunchConsentSms, LaunchConsentMail = LaunchConsentMail,
+            LaunchConsentPhone = LaunchConsentPhone, Responded = Responded, PreviousReached = PreviousReached,
         };
     }
 }
