@@ -63,6 +63,3 @@ public sealed class WebhookSink : IDisposable
         return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 }
-
-/// <summary>One post the sink received.</summary>
-public sealed record ReceivedPost(int Number, string? Timestamp, string? Signature, string Body, bool Failed);

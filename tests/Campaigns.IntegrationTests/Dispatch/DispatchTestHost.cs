@@ -168,6 +168,3 @@ public sealed class DispatchTestHost : IAsyncDisposable
 
     public ValueTask DisposeAsync() => Host.DisposeAsync();
 }
-
-/// <summary>A row of the contacts ledger.</summary>
-public sealed record ContactRow(Guid ContactId, Guid CustomerId, string Cell, int Wave, int Step, string? Channel, decimal Cost, DateTimeOffset At, string Status, string? BlockReason);
