@@ -67,7 +67,7 @@ public sealed class StepJobHandler(NpgsqlDataSource db, Outbox outbox, DeliveryB
 
     private const string UsedTodaySql = """
         SELECT channel, count(*)::int AS Count FROM contacts
-        WHERE status IN ('dispatched', 'exported') AND at >= @DayStart AND at <= @Now GROUP BY channel
+        WHERE status IN ('dispatched', 'exported') AND channel = ANY(@Channels) AND at >= @DayStart AND at <= @Now GROUP BY channel
         """;
 
     private const string SpentSql = "SELECT coalesce(sum(cost), 0) FROM contacts WHERE campaign_id = @Id";
@@ -168,10 +168,14 @@ public sealed class StepJobHandler(NpgsqlDataSource db, Outbox outbox, DeliveryB
                 new { Ids = ids, Since = now.AddDays(-policy.LongestCapDays) }, tx, cancellationToken: ct)))
             .GroupBy(r => r.CustomerId)
             .ToDictionary(g => g.Key, g => g.Select(r => (r.Channel, r.At)).ToList());
-        var usedToday = (await connection.QueryAsync<(string Channel, int Count)>(new CommandDefinition(UsedTodaySql,
-                new { DayStart = policy.DayStart(now), Now = now }, tx, cancellationToken: ct)))
-            .ToDictionary(u => u.Channel, u => u.Count, StringComparer.Ordinal);
-        var spent = await connection.ExecuteScalarAsync<decimal>(new CommandDefinition(SpentSql, new { campaign.Id }, tx, cancellationToken: ct));
+        // Counted only where a limit needs them: on a big step these sums grow with every chunk.
+        var capped = step.Channels.Where(policy.DailyCapacity.ContainsKey).ToArray();
+        var usedToday = capped.Length == 0 ? new Dictionary<string, int>(StringComparer.Ordinal)
+            : (await connection.QueryAsync<(string Channel, int Count)>(new CommandDefinition(UsedTodaySql,
+                    new { Channels = capped, DayStart = policy.DayStart(now), Now = now }, tx, cancellationToken: ct)))
+                .ToDictionary(u => u.Channel, u => u.Count, StringComparer.Ordinal);
+        var spent = design.Budget is null ? 0m
+            : await connection.ExecuteScalarAsync<decimal>(new CommandDefinition(SpentSql, new { campaign.Id }, tx, cancellationToken: ct));
         var decider = new ContactDecider(policy, globalControl, step, now, design.Budget, spent, usedToday);
 
         var rows = new List<(MemberCandidate Member, ContactDecision Decision)>(members.Count);
