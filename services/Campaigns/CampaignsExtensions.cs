@@ -1,3 +1,4 @@
+using Campaigns.Features.Dispatch;
 using Campaigns.Features.Snapshots;
 using MassTransit;
 using Platform.Data;
@@ -13,6 +14,7 @@ public static class CampaignsExtensions
         builder.AddDatabase(typeof(CampaignsExtensions).Assembly);
         builder.AddMessaging(bus => bus.AddConsumers(typeof(CampaignsExtensions).Assembly)); // every IConsumer in this service
         builder.Services.AddSingleton<SnapshotRequester>();
+        builder.Services.AddDispatch(builder.Configuration);
         return builder;
     }
 }

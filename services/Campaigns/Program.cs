@@ -1,4 +1,7 @@
+using Campaigns.Features.Channels;
 using Campaigns.Features.Design;
+using Campaigns.Features.Dispatch;
+using Campaigns.Features.Policy;
 using Campaigns.Features.Preview;
 using Platform.ServiceDefaults;
 
@@ -15,6 +18,9 @@ public sealed class Program
         app.MapDefaultEndpoints();                     // /health/live, /health/ready
         app.MapCampaignsApi();                         // design: /v1/campaigns
         app.MapPreviewApi();                           // plan preview: /v1/campaigns/{id}/preview
+        app.MapContactPolicyApi();                     // contact policy, global control share
+        app.MapDispatchApi();                          // cancel, contacts ledger, blocks
+        app.MapChannelsApi();                          // channel adapters, webhook deliveries, export files
         app.Run();
     }
 }

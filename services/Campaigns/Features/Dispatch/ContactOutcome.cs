@@ -1,0 +1,10 @@
+namespace Campaigns.Features.Dispatch;
+
+/// <summary>Outcomes of <see cref="ContactDecision"/>.</summary>
+public enum ContactOutcome
+{
+    Contact,
+    Block,
+    Skip,
+    Defer,
+}

@@ -1,0 +1,4 @@
+namespace Campaigns.IntegrationTests.Channels;
+
+/// <summary>One post the sink received.</summary>
+public sealed record ReceivedPost(int Number, string? Timestamp, string? Signature, string Body, bool Failed);
