@@ -39,7 +39,7 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
     {
         await ConfigureAsync("email");
         _sink.Failing = n => n <= 2;
-        var campaign = await _host.AddCampaignAsync(Design("w1", [Cell("a", Step(1, ["email"]))]));
+        var campaign = await _host.AddCampaignAsync(NewDesign("w1", [Cell("a", Step(1, ["email"]))]));
         var members = new[] { await _host.AddCustomerAsync(email: "one@example.org"), await _host.AddCustomerAsync(email: "two@example.org") };
         foreach (var m in members)
         {
@@ -69,7 +69,7 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
     {
         await ConfigureAsync("sms");
         _sink.Failing = _ => true;
-        var campaign = await _host.AddCampaignAsync(Design("w2", [Cell("a", Step(1, ["sms"]))]));
+        var campaign = await _host.AddCampaignAsync(NewDesign("w2", [Cell("a", Step(1, ["sms"]))]));
         var erased = await _host.AddCustomerAsync();
         var kept = await _host.AddCustomerAsync();
         await _host.AssignAsync(campaign, erased, "a");

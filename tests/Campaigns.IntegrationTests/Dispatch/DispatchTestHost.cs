@@ -51,7 +51,7 @@ public sealed class DispatchTestHost : IAsyncDisposable
     }
 
     /// <summary>A design with a control cell and the given cells (shares split evenly), one wave starting now unless <paramref name="waves"/>.</summary>
-    public static CampaignDesign Design(string code, IReadOnlyList<CampaignCell> cells, decimal? budget = null, int responseWindowDays = 14, IReadOnlyList<CampaignWave>? waves = null) => new()
+    public static CampaignDesign NewDesign(string code, IReadOnlyList<CampaignCell> cells, decimal? budget = null, int responseWindowDays = 14, IReadOnlyList<CampaignWave>? waves = null) => new()
     {
         Code = code,
         Name = code,

@@ -22,7 +22,7 @@ public sealed class StepExecutionTests : IAsyncLifetime
     [Fact]
     public async Task Step_ContactsOnFirstReachableChannel_AndBlocksEveryOtherMemberWithItsReason()
     {
-        var campaign = await _host.AddCampaignAsync(Design("c1", [Cell("a", Step(1, ["email", "sms"], cost: 0.5m))]));
+        var campaign = await _host.AddCampaignAsync(NewDesign("c1", [Cell("a", Step(1, ["email", "sms"], cost: 0.5m))]));
         var byEmail = await _host.AddCustomerAsync();
         var bySms = await _host.AddCustomerAsync(email: null);
         var noConsent = await _host.AddCustomerAsync(consentEmail: false, consentSms: null);
@@ -75,7 +75,7 @@ public sealed class StepExecutionTests : IAsyncLifetime
     [Fact]
     public async Task LaterStep_SkipsResponders_AndHonoursOptOutAfterScheduling()
     {
-        var campaign = await _host.AddCampaignAsync(Design("c2", [Cell("a", Step(1, ["email"]), Step(2, ["email"], dayOffset: 2, condition: "no_response_yet"))]));
+        var campaign = await _host.AddCampaignAsync(NewDesign("c2", [Cell("a", Step(1, ["email"]), Step(2, ["email"], dayOffset: 2, condition: "no_response_yet"))]));
         var responder = await _host.AddCustomerAsync();
         var optsOut = await _host.AddCustomerAsync();
         var silent = await _host.AddCustomerAsync();
@@ -105,7 +105,7 @@ public sealed class StepExecutionTests : IAsyncLifetime
     [Fact]
     public async Task NotReachedStep_SkipsMembersThePreviousContactReached()
     {
-        var campaign = await _host.AddCampaignAsync(Design("c3", [Cell("a", Step(1, ["direct_mail"]), Step(2, ["outbound_call"], dayOffset: 1, condition: "not_reached"))]));
+        var campaign = await _host.AddCampaignAsync(NewDesign("c3", [Cell("a", Step(1, ["direct_mail"]), Step(2, ["outbound_call"], dayOffset: 1, condition: "not_reached"))]));
         var reached = await _host.AddCustomerAsync();
         var notReached = await _host.AddCustomerAsync();
         await _host.AssignAsync(campaign, reached, "a");
@@ -125,7 +125,7 @@ public sealed class StepExecutionTests : IAsyncLifetime
     [Fact]
     public async Task Budget_StopsContactsThatWouldExceedIt()
     {
-        var campaign = await _host.AddCampaignAsync(Design("c4", [Cell("a", Step(1, ["email"], cost: 1m))], budget: 2m));
+        var campaign = await _host.AddCampaignAsync(NewDesign("c4", [Cell("a", Step(1, ["email"], cost: 1m))], budget: 2m));
         var members = new List<Guid>();
         for (var i = 0; i < 3; i++)
         {
@@ -145,7 +145,7 @@ public sealed class StepExecutionTests : IAsyncLifetime
     [Fact]
     public async Task Cancel_StopsFutureSteps_AndPublishesCancelledOnce()
     {
-        var campaign = await _host.AddCampaignAsync(Design("c5", [Cell("a", Step(1, ["email"]), Step(2, ["email"], dayOffset: 3))]));
+        var campaign = await _host.AddCampaignAsync(NewDesign("c5", [Cell("a", Step(1, ["email"]), Step(2, ["email"], dayOffset: 3))]));
         var member = await _host.AddCustomerAsync();
         await _host.AssignAsync(campaign, member, "a");
         await _host.LaunchAsync(campaign);
@@ -176,7 +176,7 @@ public sealed class StepExecutionTests : IAsyncLifetime
     [Fact]
     public async Task Campaign_RunsThenCompletesWhenTheLastResponseWindowCloses()
     {
-        var campaign = await _host.AddCampaignAsync(Design("c6", [Cell("a", Step(1, ["email"]), Step(2, ["email"], dayOffset: 1))], responseWindowDays: 5));
+        var campaign = await _host.AddCampaignAsync(NewDesign("c6", [Cell("a", Step(1, ["email"]), Step(2, ["email"], dayOffset: 1))], responseWindowDays: 5));
         var member = await _host.AddCustomerAsync();
         await _host.AssignAsync(campaign, member, "a");
         await _host.LaunchAsync(campaign);
@@ -197,7 +197,7 @@ public sealed class StepExecutionTests : IAsyncLifetime
     [Fact]
     public async Task Exports_EqualTheRecordedContactsOfTheStep()
     {
-        var campaign = await _host.AddCampaignAsync(Design("c7", [Cell("a", Step(1, ["direct_mail"]), Step(2, ["outbound_call"]))]));
+        var campaign = await _host.AddCampaignAsync(NewDesign("c7", [Cell("a", Step(1, ["direct_mail"]), Step(2, ["outbound_call"]))]));
         var members = new List<Guid>();
         for (var i = 0; i < 4; i++)
         {
@@ -225,7 +225,7 @@ public sealed class StepExecutionTests : IAsyncLifetime
     [Fact]
     public async Task Erasure_KeepsAnonymousContactsWithTheirCosts()
     {
-        var campaign = await _host.AddCampaignAsync(Design("c8", [Cell("a", Step(1, ["email"], cost: 2m))]));
+        var campaign = await _host.AddCampaignAsync(NewDesign("c8", [Cell("a", Step(1, ["email"], cost: 2m))]));
         var erased = await _host.AddCustomerAsync();
         var kept = await _host.AddCustomerAsync();
         await _host.AssignAsync(campaign, erased, "a");

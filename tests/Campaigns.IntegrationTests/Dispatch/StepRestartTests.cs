@@ -20,7 +20,7 @@ public sealed class StepRestartTests : IAsyncLifetime
     public async Task Step_FailingAfterChunkK_ResumesWithoutLosingOrDoublingContacts()
     {
         await using var replica = await _host.Host.StartReplicaAsync();
-        var campaign = await _host.AddCampaignAsync(Design("r1", [Cell("a", Step(1, ["email"]))]));
+        var campaign = await _host.AddCampaignAsync(NewDesign("r1", [Cell("a", Step(1, ["email"]))]));
         var members = new List<Guid>();
         for (var i = 0; i < 100; i++)
         {

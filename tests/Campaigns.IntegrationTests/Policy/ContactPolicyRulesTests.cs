@@ -26,7 +26,7 @@ public sealed class ContactPolicyRulesTests : IAsyncLifetime
     {
         await _host.SetPolicyAsync(new { globalControlShare = 0.3 });
         var global = await _host.Host.QueryAsync<GlobalControl>("SELECT share, salt FROM global_control");
-        var campaign = await _host.AddCampaignAsync(Design("g1", [Cell("a", Step(1, ["email"]))]));
+        var campaign = await _host.AddCampaignAsync(NewDesign("g1", [Cell("a", Step(1, ["email"]))]));
         var treated = new List<Guid>();
         var held = new List<Guid>();
         for (var i = 0; i < 40; i++)
@@ -61,8 +61,8 @@ public sealed class ContactPolicyRulesTests : IAsyncLifetime
             globalControlShare = 0,
             frequencyCaps = new object[] { new { channel = (string?)null, maxContacts = 1, days = 7 }, new { channel = "sms", maxContacts = 5, days = 30 } },
         });
-        var first = await _host.AddCampaignAsync(Design("f1", [Cell("a", Step(1, ["email"]))]));
-        var second = await _host.AddCampaignAsync(Design("f2", [Cell("a", Step(1, ["sms"]))]));
+        var first = await _host.AddCampaignAsync(NewDesign("f1", [Cell("a", Step(1, ["email"]))]));
+        var second = await _host.AddCampaignAsync(NewDesign("f2", [Cell("a", Step(1, ["sms"]))]));
         var both = await _host.AddCustomerAsync();
         var onlySecond = await _host.AddCustomerAsync();
         await _host.AssignAsync(first, both, "a");
@@ -87,7 +87,7 @@ public sealed class ContactPolicyRulesTests : IAsyncLifetime
             quietHours = new Dictionary<string, object> { ["outbound_call"] = new { start = "21:00", end = "08:00" } },
             timeZones = new { @default = "UTC", countries = new Dictionary<string, string> { ["DE"] = "Europe/Berlin" }, regions = new Dictionary<string, string> { ["US/CA"] = "America/Los_Angeles" } },
         });
-        var campaign = await _host.AddCampaignAsync(Design("q1", [Cell("a", Step(1, ["outbound_call"]))]));
+        var campaign = await _host.AddCampaignAsync(NewDesign("q1", [Cell("a", Step(1, ["outbound_call"]))]));
         var berlin = await _host.AddCustomerAsync(country: "DE");
         var california = await _host.AddCustomerAsync(country: "US", region: "CA"); // 14:00 there: not quiet
         await _host.AssignAsync(campaign, berlin, "a");
@@ -112,7 +112,7 @@ public sealed class ContactPolicyRulesTests : IAsyncLifetime
     public async Task Capacity_RollsTheRestToTheNextDay_HighestValueFirst()
     {
         await _host.SetPolicyAsync(new { globalControlShare = 0, dailyCapacity = new Dictionary<string, int> { ["direct_mail"] = 2 }, timeZones = new { @default = "Europe/Berlin" } });
-        var campaign = await _host.AddCampaignAsync(Design("k1", [Cell("a", Step(1, ["direct_mail"]))]));
+        var campaign = await _host.AddCampaignAsync(NewDesign("k1", [Cell("a", Step(1, ["direct_mail"]))]));
         var byValue = new List<Guid>(); // highest value first
         (double? Clv, decimal Revenue)[] values = [(500, 0), (300, 10), (300, 5), (null, 900), (null, 100)];
         var members = new Dictionary<Guid, int>();

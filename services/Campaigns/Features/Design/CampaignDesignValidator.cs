@@ -1,3 +1,4 @@
+using Campaigns.Features.Channels;
 using System.Globalization;
 using Platform.Contracts.Campaigns;
 using Platform.ServiceDefaults;
@@ -260,7 +261,7 @@ public static class CampaignDesignValidator
 
     private static List<string> StepChannels(ValidationErrors errors, StepRequest step)
     {
-        var expected = $"must be one of {string.Join(", ", Channels.All)}";
+        var expected = $"must be one of {string.Join(", ", ChannelNames.All)}";
         if (step.Channel is not null && step.Channels is not null)
         {
             errors.Add("channels", "give channel or channels, not both");
@@ -275,7 +276,7 @@ public static class CampaignDesignValidator
                 return [];
             }
 
-            if (!Channels.IsKnown(channel))
+            if (!ChannelNames.IsKnown(channel))
             {
                 errors.Add("channel", UnknownChannel(channel, expected));
                 return [];
@@ -290,9 +291,9 @@ public static class CampaignDesignValidator
             return [];
         }
 
-        if (step.Channels.Count > Channels.All.Count)
+        if (step.Channels.Count > ChannelNames.All.Count)
         {
-            errors.Add("channels", $"must name at most {Channels.All.Count} channels");
+            errors.Add("channels", $"must name at most {ChannelNames.All.Count} channels");
             return [];
         }
 
@@ -300,7 +301,7 @@ public static class CampaignDesignValidator
         for (var k = 0; k < step.Channels.Count; k++)
         {
             var channel = step.Channels[k]?.Trim();
-            if (!Channels.IsKnown(channel))
+            if (!ChannelNames.IsKnown(channel))
             {
                 errors.Add($"channels[{k}]", UnknownChannel(channel, expected));
             }

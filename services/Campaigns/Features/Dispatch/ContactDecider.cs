@@ -115,7 +115,7 @@ public sealed class ContactDecider
         {
             var (consent, atLaunch, details) = channel switch
             {
-                ChannelNames.DirectMail => (m.ConsentMail, m.LaunchConsentMail, !string.IsNullOrWhiteSpace(m.AddressLine)),
+                ChannelNames.DirectMail => (m.ConsentMail, m.LaunchConsentMail, ChannelNames.HasPostalAddress(m.AddressLine, m.PostalCode)),
                 ChannelNames.OutboundCall => (m.ConsentPhone, m.LaunchConsentPhone, !string.IsNullOrWhiteSpace(m.Phone)),
                 ChannelNames.Sms => (m.ConsentSms, m.LaunchConsentSms, !string.IsNullOrWhiteSpace(m.Phone)),
                 ChannelNames.Email => (m.ConsentEmail, m.LaunchConsentEmail, !string.IsNullOrWhiteSpace(m.Email)),

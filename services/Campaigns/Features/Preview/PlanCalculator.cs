@@ -1,3 +1,4 @@
+using Campaigns.Features.Channels;
 using Campaigns.Features.Design;
 
 namespace Campaigns.Features.Preview;
@@ -61,11 +62,11 @@ public static class PlanCalculator
     {
         var steps = cell.Steps.Select(step =>
         {
-            var mask = Channels.Mask(step.Channels);
+            var mask = ChannelNames.Mask(step.Channels);
             var contacts = counts.Where(c => (c.Mask & mask) != 0).Sum(c => c.Members);
             return new StepCost(step.Number, step.Channels, contacts, step.CostPerContact, contacts * step.CostPerContact);
         }).ToList();
-        var anyStep = Channels.Mask(cell.Steps.SelectMany(s => s.Channels).Distinct());
+        var anyStep = ChannelNames.Mask(cell.Steps.SelectMany(s => s.Channels).Distinct());
         var contacted = counts.Where(c => (c.Mask & anyStep) != 0).Sum(c => c.Members);
         var offer = cell.OfferCode is null ? null : design.Offers.FirstOrDefault(o => o.Code == cell.OfferCode);
         var redemptions = baseline * contacted;
@@ -82,6 +83,6 @@ public static class PlanCalculator
     private static Dictionary<string, long> Reachable(IEnumerable<MemberCount> counts)
     {
         var list = counts.ToList();
-        return Channels.All.ToDictionary(ch => ch, ch => list.Where(c => (c.Mask & Channels.Bit(ch)) != 0).Sum(c => c.Members), StringComparer.Ordinal);
+        return ChannelNames.All.ToDictionary(ch => ch, ch => list.Where(c => (c.Mask & ChannelNames.Bit(ch)) != 0).Sum(c => c.Members), StringComparer.Ordinal);
     }
 }

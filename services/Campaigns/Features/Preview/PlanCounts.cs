@@ -1,3 +1,4 @@
+using Campaigns.Features.Channels;
 using Campaigns.Features.Assignment;
 using Campaigns.Features.Design;
 using Campaigns.Features.Policy;
@@ -30,7 +31,7 @@ public static class PlanCounts
                 SELECT CASE WHEN {(globalControl.Share > 0 ? GlobalControl.SqlCondition("m.customer_id") : "false")} THEN -1
                             ELSE {Bucket(AssignmentHash.SqlExpression("@CellSalt", "m.customer_id"), "@CellThresholds", cellThresholds)} END AS cell,
                        {Bucket(AssignmentHash.SqlExpression("@WaveSalt", "m.customer_id"), "@WaveThresholds", waveThresholds)} AS wave,
-                       {Channels.SqlReachabilityMask("c")} AS mask
+                       {ChannelNames.SqlReachabilityMask("c")} AS mask
                 FROM snapshot_members m LEFT JOIN customers c ON c.customer_id = m.customer_id
                 WHERE m.snapshot_id = @SnapshotId
             ) drawn
