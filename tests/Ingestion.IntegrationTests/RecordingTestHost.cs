@@ -52,6 +52,8 @@ public sealed class RecordingTestHost : IAsyncDisposable
     public Task<T> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters) =>
         _host.ScalarAsync<T>(sql, Parameters(parameters));
 
+    public Task<List<T>> QueryAsync<T>(string sql, object? parameters = null) => _host.QueryAsync<T>(sql, parameters);
+
     public Task ExecuteAsync(string sql, params (string Name, object Value)[] parameters) =>
         _host.ExecuteAsync(sql, Parameters(parameters));
 

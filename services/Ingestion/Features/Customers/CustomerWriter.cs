@@ -9,12 +9,12 @@ namespace Ingestion.Features.Customers;
 /// <summary>
 /// The one way customers are written (single and batch API, customer imports, customers created from transactions):
 /// set-based SQL in the caller's transaction, identity linking by email, consents, and <see cref="CustomersUpserted"/>
-/// events in the outbox for every customer that was created or changed, in batches of at most
-/// <see cref="MaxRecordsPerEvent"/>.
+/// and <see cref="ContactDetailsChanged"/> events in the outbox for every customer that was created or changed, in
+/// batches of at most <see cref="MaxRecordsPerEvent"/>.
 /// </summary>
 public sealed class CustomerWriter(ConsentWriter consents, Outbox outbox, TimeProvider time)
 {
-    /// <summary>Most customer records in one <see cref="CustomersUpserted"/>.</summary>
+    /// <summary>Most customer records in one <see cref="CustomersUpserted"/> (and one <see cref="ContactDetailsChanged"/>).</summary>
     public const int MaxRecordsPerEvent = 1_000;
 
     // ON COMMIT DROP: the stage lives only as long as the caller's transaction; TRUNCATE lets one transaction write
@@ -91,7 +91,8 @@ public sealed class CustomerWriter(ConsentWriter consents, Outbox outbox, TimePr
         SELECT c.customer_id AS CustomerId, c.person_id AS PersonId, c.source, c.external_id AS ExternalId, c.lifecycle, c.gender,
                extract(year FROM c.birth_date)::int AS BirthYear, c.join_date AS JoinDate, c.country, c.region,
                c.acquisition_channel AS AcquisitionChannel, c.acquisition_campaign AS AcquisitionCampaign, c.updated_at AS UpdatedAt,
-               c.version,
+               c.version, c.first_name AS FirstName, c.last_name AS LastName, c.email, c.phone, c.address_line AS AddressLine,
+               c.postal_code AS PostalCode, c.city,
                bool_or(k.granted) FILTER (WHERE k.channel = 'email') AS ConsentEmail,
                bool_or(k.granted) FILTER (WHERE k.channel = 'sms') AS ConsentSms,
                bool_or(k.granted) FILTER (WHERE k.channel = 'mail') AS ConsentMail,
@@ -179,18 +180,29 @@ public sealed class CustomerWriter(ConsentWriter consents, Outbox outbox, TimePr
 
     /// <summary>
     /// Writes <see cref="CustomersUpserted"/> events (at most <see cref="MaxRecordsPerEvent"/> records each) with the
-    /// current state of <paramref name="customerIds"/> into the outbox, in <paramref name="tx"/>. Call after changing
-    /// customers outside <see cref="UpsertAsync"/>, e.g. those <see cref="ConsentWriter.WithdrawAsync"/> returned.
+    /// current state of <paramref name="customerIds"/> into the outbox, in <paramref name="tx"/>, and with each the
+    /// <see cref="ContactDetailsChanged"/> of the same customers at the same versions (read by the same query, so the
+    /// two can never disagree). Call after changing customers outside <see cref="UpsertAsync"/>, e.g. those
+    /// <see cref="ConsentWriter.WithdrawAsync"/> returned.
     /// </summary>
     public async Task PublishAsync(NpgsqlTransaction tx, IReadOnlyCollection<Guid> customerIds, CancellationToken ct)
     {
-        var records = await LoadRecordsAsync(tx, customerIds, ct);
-        var events = records.Chunk(MaxRecordsPerEvent).Select(chunk => new CustomersUpserted { Customers = chunk }).ToList();
+        var rows = await LoadRowsAsync(tx, customerIds, ct);
+        var events = new List<object>();
+        foreach (var chunk in rows.Chunk(MaxRecordsPerEvent))
+        {
+            events.Add(new CustomersUpserted { Customers = chunk.Select(r => r.ToRecord()).ToList() });
+            events.Add(new ContactDetailsChanged { Customers = chunk.Select(r => r.ToContactDetails()).ToList() });
+        }
+
         await outbox.AddRangeAsync(tx, events, ct);
     }
 
     /// <summary>The customers as events carry them (no names, contact details or exact birth date); unknown ids are left out.</summary>
-    public async Task<IReadOnlyList<CustomerRecord>> LoadRecordsAsync(NpgsqlTransaction tx, IReadOnlyCollection<Guid> customerIds, CancellationToken ct)
+    public async Task<IReadOnlyList<CustomerRecord>> LoadRecordsAsync(NpgsqlTransaction tx, IReadOnlyCollection<Guid> customerIds, CancellationToken ct) =>
+        (await LoadRowsAsync(tx, customerIds, ct)).Select(r => r.ToRecord()).ToList();
+
+    private static async Task<IReadOnlyList<RecordRow>> LoadRowsAsync(NpgsqlTransaction tx, IReadOnlyCollection<Guid> customerIds, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(tx);
         ArgumentNullException.ThrowIfNull(customerIds);
@@ -199,8 +211,7 @@ public sealed class CustomerWriter(ConsentWriter consents, Outbox outbox, TimePr
             return [];
         }
 
-        var rows = await tx.Connection!.QueryAsync<RecordRow>(new CommandDefinition(LoadRecordsSql, new { CustomerIds = customerIds.ToArray() }, tx, cancellationToken: ct));
-        return rows.Select(r => r.ToRecord()).ToList();
+        return (await tx.Connection!.QueryAsync<RecordRow>(new CommandDefinition(LoadRecordsSql, new { CustomerIds = customerIds.ToArray() }, tx, cancellationToken: ct))).AsList();
     }
 
     private static async Task StageAsync(NpgsqlTransaction tx, IEnumerable<NormalizedCustomer> customers, CancellationToken ct)
@@ -256,8 +267,11 @@ public sealed class CustomerWriter(ConsentWriter consents, Outbox outbox, TimePr
     private sealed record RecordRow(
         Guid CustomerId, Guid PersonId, string Source, string ExternalId, string Lifecycle, string? Gender, int? BirthYear,
         DateOnly? JoinDate, string? Country, string? Region, string? AcquisitionChannel, string? AcquisitionCampaign, DateTimeOffset UpdatedAt,
-        long Version, bool? ConsentEmail, bool? ConsentSms, bool? ConsentMail, bool? ConsentPhone)
+        long Version, string? FirstName, string? LastName, string? Email, string? Phone, string? AddressLine, string? PostalCode,
+        string? City, bool? ConsentEmail, bool? ConsentSms, bool? ConsentMail, bool? ConsentPhone)
     {
+        private ChannelConsents Consents => new() { Email = ConsentEmail, Sms = ConsentSms, Mail = ConsentMail, Phone = ConsentPhone };
+
         public CustomerRecord ToRecord() => new()
         {
             CustomerId = CustomerId,
@@ -272,9 +286,25 @@ public sealed class CustomerWriter(ConsentWriter consents, Outbox outbox, TimePr
             Region = Region,
             AcquisitionChannel = AcquisitionChannel,
             AcquisitionCampaign = AcquisitionCampaign,
-            Consents = new ChannelConsents { Email = ConsentEmail, Sms = ConsentSms, Mail = ConsentMail, Phone = ConsentPhone },
+            Consents = Consents,
             UpdatedAt = UpdatedAt,
             Version = Version,
+        };
+
+        public ContactDetails ToContactDetails() => new()
+        {
+            CustomerId = CustomerId,
+            Version = Version,
+            FirstName = FirstName,
+            LastName = LastName,
+            Email = Email,
+            Phone = Phone,
+            AddressLine = AddressLine,
+            PostalCode = PostalCode,
+            City = City,
+            Region = Region,
+            Country = Country,
+            Consents = Consents,
         };
     }
 }
