@@ -46,10 +46,13 @@ public sealed record SnapshotMember
     /// <summary>Marketing consent per channel at the snapshot.</summary>
     public required Ingestion.ChannelConsents Consents { get; init; }
 
-    /// <summary>Net revenue (gross minus discount, returns deducted) in the 365 days before the snapshot; 0 without purchases then.</summary>
+    /// <summary>
+    /// Net revenue (gross minus discount, returns deducted) in the 365 days before the snapshot (whole UTC days: the as-of
+    /// day and the 364 before it); 0 without purchases then.
+    /// </summary>
     public decimal NetRevenue365 { get; init; }
 
-    /// <summary>Orders (purchase days) in the 365 days before the snapshot.</summary>
+    /// <summary>Orders (transactions that are not returns; several on one day count separately) in the same 365 days.</summary>
     public int Orders365 { get; init; }
 
     /// <summary><c>prospect</c> or <c>customer</c>; null in snapshots taken before this field existed.</summary>

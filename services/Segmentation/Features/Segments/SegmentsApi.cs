@@ -2,6 +2,8 @@ using System.Text.Json;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
+using Platform.Contracts.Segmentation;
+using Platform.Data;
 using Platform.ServiceDefaults;
 using Platform.ServiceDefaults.Paging;
 using Segmentation.Features.Scoring;
@@ -14,16 +16,27 @@ public static class SegmentsApi
 
     private const string SelectSegmentSql = """
         SELECT id, name, description, rule::text AS Rule, created_at AS CreatedAt, updated_at AS UpdatedAt FROM segments
+        WHERE deleted_at IS NULL
         """;
 
     private const string InsertSegmentSql = """
         INSERT INTO segments (id, name, description, rule, created_at, updated_at)
         VALUES (@Id, @Name, @Description, @Rule::jsonb, @Now, @Now)
-        ON CONFLICT (name) DO NOTHING
+        ON CONFLICT (name) WHERE deleted_at IS NULL DO NOTHING
+        RETURNING version
         """;
 
     private const string UpdateSegmentSql = """
-        UPDATE segments SET name = @Name, description = @Description, rule = @Rule::jsonb, updated_at = @Now WHERE id = @Id
+        UPDATE segments SET name = @Name, description = @Description, rule = @Rule::jsonb, updated_at = @Now,
+            version = nextval('segment_versions') -- evaluated once the row is locked: above every committed version
+        WHERE id = @Id AND deleted_at IS NULL
+        RETURNING version
+        """;
+
+    private const string DeleteSegmentSql = """
+        UPDATE segments SET deleted_at = @Now, updated_at = @Now, version = nextval('segment_versions')
+        WHERE id = @Id AND deleted_at IS NULL
+        RETURNING name, version
         """;
 
     private const string SelectSnapshotSql = """
@@ -37,7 +50,7 @@ public static class SegmentsApi
     private const string SnapshotMembersSql = """
         SELECT customer_id AS CustomerId, value_tier AS ValueTier, rfm_cell AS RfmCell, clv, p_alive AS ProbabilityAlive,
                churn_risk AS ChurnRisk, deal_seeker AS DealSeeker, consent_email AS ConsentEmail, consent_sms AS ConsentSms,
-               consent_mail AS ConsentMail, consent_phone AS ConsentPhone
+               consent_mail AS ConsentMail, consent_phone AS ConsentPhone, net_revenue_365 AS NetRevenue365, orders_365 AS Orders365, lifecycle
         FROM segment_snapshot_members
         WHERE snapshot_id = @snapshotId AND customer_id > @after
         ORDER BY customer_id
@@ -61,6 +74,7 @@ public static class SegmentsApi
         segments.MapGet("/", ListAsync);
         segments.MapGet("/{segmentId:guid}", GetAsync).WithName("GetSegment");
         segments.MapPut("/{segmentId:guid}", UpdateAsync);
+        segments.MapDelete("/{segmentId:guid}", DeleteAsync);
         segments.MapGet("/{segmentId:guid}/report", ReportAsync);
         segments.MapPost("/{segmentId:guid}/snapshots", SnapshotAsync);
         var snapshots = app.MapGroup("/v1/snapshots").WithTags("Segments");
@@ -86,7 +100,7 @@ public static class SegmentsApi
         return TypedResults.Ok(new SegmentPreview(asOf, statistics, sample));
     }
 
-    private static async Task<IResult> CreateAsync(SegmentRequest? request, NpgsqlDataSource db, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> CreateAsync(SegmentRequest? request, NpgsqlDataSource db, Outbox outbox, TimeProvider time, CancellationToken ct)
     {
         var errors = new ValidationErrors();
         var now = time.GetUtcNow();
@@ -97,17 +111,20 @@ public static class SegmentsApi
 
         var id = Guid.CreateVersion7();
         await using var connection = await db.OpenConnectionAsync(ct);
-        var inserted = await connection.ExecuteAsync(new CommandDefinition(InsertSegmentSql,
-            new { Id = id, valid.Name, valid.Description, valid.Rule, Now = now }, cancellationToken: ct));
-        if (inserted == 0)
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var version = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(InsertSegmentSql,
+            new { Id = id, valid.Name, valid.Description, valid.Rule, Now = now }, tx, cancellationToken: ct));
+        if (version is null)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: $"A segment named '{valid.Name}' exists already.");
         }
 
+        await outbox.AddAsync(tx, new SegmentDefined { SegmentId = id, Name = valid.Name, Deleted = false, Version = version.Value }, ct);
+        await tx.CommitAsync(ct);
         return TypedResults.CreatedAtRoute(await FindAsync(connection, id, ct), "GetSegment", new { segmentId = id });
     }
 
-    private static async Task<IResult> UpdateAsync(Guid segmentId, SegmentRequest? request, NpgsqlDataSource db, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> UpdateAsync(Guid segmentId, SegmentRequest? request, NpgsqlDataSource db, Outbox outbox, TimeProvider time, CancellationToken ct)
     {
         var errors = new ValidationErrors();
         var now = time.GetUtcNow();
@@ -117,16 +134,44 @@ public static class SegmentsApi
         }
 
         await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
         try
         {
-            var updated = await connection.ExecuteAsync(new CommandDefinition(UpdateSegmentSql,
-                new { Id = segmentId, valid.Name, valid.Description, valid.Rule, Now = now }, cancellationToken: ct));
-            return updated == 0 ? NotFound("segment", segmentId) : TypedResults.Ok(await FindAsync(connection, segmentId, ct));
+            var version = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(UpdateSegmentSql,
+                new { Id = segmentId, valid.Name, valid.Description, valid.Rule, Now = now }, tx, cancellationToken: ct));
+            if (version is null)
+            {
+                return NotFound("segment", segmentId);
+            }
+
+            await outbox.AddAsync(tx, new SegmentDefined { SegmentId = segmentId, Name = valid.Name, Deleted = false, Version = version.Value }, ct);
+            await tx.CommitAsync(ct);
+            return TypedResults.Ok(await FindAsync(connection, segmentId, ct));
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: $"A segment named '{valid.Name}' exists already.");
         }
+    }
+
+    /// <summary>
+    /// Deletes a segment: it is no longer listed, reported or snapshotted (commands for it are refused) and its name is
+    /// free again, while the snapshots taken of it stay. Announced with <see cref="SegmentDefined"/> (deleted).
+    /// </summary>
+    private static async Task<IResult> DeleteAsync(Guid segmentId, NpgsqlDataSource db, Outbox outbox, TimeProvider time, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var deleted = await connection.QuerySingleOrDefaultAsync<DeletedSegment>(new CommandDefinition(DeleteSegmentSql,
+            new { Id = segmentId, Now = time.GetUtcNow() }, tx, cancellationToken: ct));
+        if (deleted is null)
+        {
+            return NotFound("segment", segmentId);
+        }
+
+        await outbox.AddAsync(tx, new SegmentDefined { SegmentId = segmentId, Name = deleted.Name, Deleted = true, Version = deleted.Version }, ct);
+        await tx.CommitAsync(ct);
+        return TypedResults.NoContent();
     }
 
     /// <summary>Segments by name (unique), a page at a time; the cursor is the last shown name.</summary>
@@ -140,7 +185,7 @@ public static class SegmentsApi
 
         await using var connection = await db.OpenConnectionAsync(ct);
         var rows = (await connection.QueryAsync<SegmentRow>(new CommandDefinition(
-            SelectSegmentSql + " WHERE @After::text IS NULL OR name > @After ORDER BY name LIMIT @Limit",
+            SelectSegmentSql + " AND (@After::text IS NULL OR name > @After) ORDER BY name LIMIT @Limit",
             new { After = page.Key?[0], Limit = page.FetchLimit }, cancellationToken: ct))).ToList();
         return TypedResults.Ok(page.ToPage(http, rows.Select(Segment.From).ToList(), s => [s.Name]));
     }
@@ -165,7 +210,7 @@ public static class SegmentsApi
         return TypedResults.Ok(new SegmentReport(Segment.From(row), asOf, statistics));
     }
 
-    private static async Task<IResult> SnapshotAsync(Guid segmentId, SnapshotRequest? request, SnapshotWriter writer, ScoringRequests scoring, NpgsqlDataSource db, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> SnapshotAsync(Guid segmentId, SnapshotRequest? request, SnapshotWriter writer, NpgsqlDataSource db, CancellationToken ct)
     {
         var errors = new ValidationErrors();
         errors.MaxLength("purpose", request?.Purpose, 200);
@@ -174,19 +219,16 @@ public static class SegmentsApi
             return errors.ToProblem();
         }
 
-        SegmentRow? row;
-        await using (var connection = await db.OpenConnectionAsync(ct))
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var outcome = await writer.CreateAsync(tx, Guid.CreateVersion7(), segmentId, request?.Purpose, ct);
+        if (outcome.Snapshot is not { } snapshot)
         {
-            row = await FindRowAsync(connection, segmentId, ct);
+            return NotFound("segment", segmentId); // unknown or deleted
         }
 
-        if (row is null)
-        {
-            return NotFound("segment", segmentId);
-        }
-
-        var rule = StoredRule(row, time.GetUtcNow());
-        var snapshot = await writer.CreateAsync(row, rule, request?.Purpose, (await scoring.GetSettingsAsync(ct)).DefaultMarginRate, ct);
+        await tx.CommitAsync(ct);
+        SegmentationTelemetry.SnapshotMembers.Add(snapshot.MemberCount);
         return TypedResults.CreatedAtRoute(snapshot, "GetSnapshot", new { snapshotId = snapshot.Id });
     }
 
@@ -256,7 +298,7 @@ public static class SegmentsApi
     }
 
     // A stored rule compiled before it was saved; the field whitelist only grows, so it still compiles.
-    private static CompiledRule StoredRule(SegmentRow row, DateTimeOffset asOf)
+    internal static CompiledRule StoredRule(SegmentRow row, DateTimeOffset asOf)
     {
         using var document = JsonDocument.Parse(row.Rule);
         var errors = new ValidationErrors();
@@ -268,12 +310,14 @@ public static class SegmentsApi
         await FindRowAsync(connection, id, ct) is { } row ? Segment.From(row) : null;
 
     private static Task<SegmentRow?> FindRowAsync(NpgsqlConnection connection, Guid id, CancellationToken ct) =>
-        connection.QuerySingleOrDefaultAsync<SegmentRow>(new CommandDefinition(SelectSegmentSql + " WHERE id = @id", new { id }, cancellationToken: ct));
+        connection.QuerySingleOrDefaultAsync<SegmentRow>(new CommandDefinition(SelectSegmentSql + " AND id = @id", new { id }, cancellationToken: ct));
 
     private static ProblemHttpResult NotFound(string what, Guid id) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: $"No {what} {id}.");
 
     private sealed record ValidSegment(string Name, string? Description, string Rule);
+
+    private sealed record DeletedSegment(string Name, long Version);
 }
 
 /// <summary>A rule to try before saving it.</summary>
@@ -306,4 +350,4 @@ public sealed record SegmentReport(Segment Segment, DateTimeOffset AsOf, Segment
 
 public sealed record SnapshotMemberRow(
     Guid CustomerId, string? ValueTier, string? RfmCell, double? Clv, double? ProbabilityAlive, string? ChurnRisk, bool DealSeeker,
-    bool? ConsentEmail, bool? ConsentSms, bool? ConsentMail, bool? ConsentPhone);
+    bool? ConsentEmail, bool? ConsentSms, bool? ConsentMail, bool? ConsentPhone, decimal NetRevenue365, int Orders365, string? Lifecycle);
