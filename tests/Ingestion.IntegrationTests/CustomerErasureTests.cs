@@ -54,8 +54,8 @@ public sealed class CustomerErasureTests(CustomersFixture app) : IClassFixture<C
         var id = await PostAsync("erase", "E-3", null);
         var other = DeterministicGuid.ForCustomer("erase", "E-3-other");
         await Eventually.TrueAsync(
-            async () => await app.ScalarAsync<long>("SELECT count(*) FROM outbox_messages WHERE sent_at IS NOT NULL AND body::text LIKE @Pattern", new { Pattern = $"%{id}%" }) == 1,
-            "the customer's event to be sent");
+            async () => await app.ScalarAsync<long>("SELECT count(*) FROM outbox_messages WHERE sent_at IS NOT NULL AND body::text LIKE @Pattern", new { Pattern = $"%{id}%" }) == 2,
+            "the customer's events (CustomersUpserted, ContactDetailsChanged) to be sent");
         // An unsent batch naming the customer and someone else (parked, so the relay leaves it alone during the test).
         await app.ScalarAsync<int>("""
             INSERT INTO outbox_messages (message_id, message_type, body, created_at, parked_at)
