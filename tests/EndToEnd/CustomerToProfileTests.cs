@@ -108,7 +108,7 @@ public sealed class CustomerToProfileTests : IAsyncLifetime
 
         // Positive marker first: the relay has tried to publish the row and failed; only then is "no profile" meaningful.
         await Eventually.TrueAsync(
-            async () => await ScalarAsync<long>(_ingestionDb, "SELECT count(*) FROM outbox_messages WHERE sent_at IS NULL AND last_error IS NOT NULL AND body->'customers'->0->>'customerId' = @id", customerId) == 1,
+            async () => await ScalarAsync<long>(_ingestionDb, "SELECT count(*) FROM outbox_messages WHERE sent_at IS NULL AND last_error IS NOT NULL AND message_type LIKE 'Platform.Contracts.Ingestion.CustomersUpserted,%' AND body->'customers'->0->>'customerId' = @id", customerId) == 1,
             "the relay to have tried the customer's event and failed",
             TimeSpan.FromSeconds(60));
         Assert.Null(await ReadProfileAsync(customerId));

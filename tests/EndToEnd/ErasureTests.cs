@@ -154,7 +154,8 @@ public sealed class ErasureTests(ErasureTests.Services services) : IClassFixture
             await using var connection = await _ingestionDb.OpenAsync();
             var json = await connection.ExecuteScalarAsync<string>("""
                 SELECT r::text FROM outbox_messages AS o, json_array_elements(o.body::json -> 'customers') AS r
-                WHERE r ->> 'customerId' = @Id ORDER BY o.sequence LIMIT 1
+                WHERE o.message_type LIKE 'Platform.Contracts.Ingestion.CustomersUpserted,%' AND r ->> 'customerId' = @Id
+                ORDER BY o.sequence LIMIT 1
                 """, new { Id = customerId.ToString() });
             return JsonSerializer.Deserialize<CustomerRecord>(json!, JsonSerializerOptions.Web)!;
         }
