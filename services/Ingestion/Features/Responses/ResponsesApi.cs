@@ -24,7 +24,7 @@ public static class ResponsesApi
         of the content (campaign, customer, channel, type, occurredAt), so the same report sent twice is recorded once.
         Opt-outs: an opted-out response withdraws the customer's consent for that channel (email, sms, mail or phone;
         'web' is refused for opted-out because it names no consent channel), only if it is newer than the stored
-        decision, and publishes the customer's new version (CustomersUpserted) in the same transaction. Unknown
+        decision, and publishes the customer's new version (CustomersUpserted and ContactDetailsChanged) in the same transaction. Unknown
         customer: refused with 400 naming customerId/customerExternalId unless ?createCustomers=true (creates a minimal
         customer for a customerExternalId). Replays: same id and same values → 200 / 'duplicate', nothing published;
         same id with different values → 409 naming responseId, the first version stays.
