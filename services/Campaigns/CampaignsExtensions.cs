@@ -1,4 +1,5 @@
 using Campaigns.Features.Dispatch;
+using Campaigns.Features.Launch;
 using Campaigns.Features.Snapshots;
 using MassTransit;
 using Platform.Data;
@@ -15,6 +16,7 @@ public static class CampaignsExtensions
         builder.AddMessaging(bus => bus.AddConsumers(typeof(CampaignsExtensions).Assembly)); // every IConsumer in this service
         builder.Services.AddSingleton<SnapshotRequester>();
         builder.Services.AddDispatch(builder.Configuration);
+        builder.Services.AddLaunch(builder.Configuration);
         return builder;
     }
 }

@@ -1,6 +1,7 @@
 using Campaigns.Features.Channels;
 using Campaigns.Features.Design;
 using Campaigns.Features.Dispatch;
+using Campaigns.Features.Launch;
 using Campaigns.Features.Policy;
 using Campaigns.Features.Preview;
 using Platform.ServiceDefaults;
@@ -21,6 +22,7 @@ public sealed class Program
         app.MapContactPolicyApi();                     // contact policy, global control share
         app.MapDispatchApi();                          // cancel, contacts ledger, blocks
         app.MapChannelsApi();                          // channel adapters, webhook deliveries, export files
+        app.MapLaunchApi();                            // launch: /v1/campaigns/{id}/launch
         app.Run();
     }
 }
