@@ -1,0 +1,116 @@
+using Campaigns.IntegrationTests.Launch;
+using Platform.Contracts.Ingestion;
+using Platform.Testing;
+
+namespace Campaigns.IntegrationTests.Customers;
+
+/// <summary>Contact details, responses and erasure: what Campaigns keeps of other services' data, and forgets.</summary>
+public sealed class CustomerDataTests : IAsyncLifetime
+{
+    private LaunchTestHost _host = null!;
+
+    public async Task InitializeAsync() => _host = await LaunchTestHost.StartAsync("customer-data");
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    [Fact]
+    public async Task ContactDetails_HighestVersionWins_InAnyOrder()
+    {
+        var customer = Guid.NewGuid();
+        await _host.PublishAsync(Changed(Details(customer, 3, "new@example.org")));
+        await WaitEmailAsync(customer, "new@example.org");
+        var late = Guid.NewGuid();
+        await _host.PublishAsync(Changed(Details(customer, 2, "old@example.org"), Details(Guid.NewGuid(), 1, "other@example.org")), late);
+        await WaitHandledAsync(late);
+        Assert.Equal("new@example.org", await EmailAsync(customer));
+
+        // Two versions of one customer in one batch: the higher one.
+        await _host.PublishAsync(Changed(Details(customer, 5, "five@example.org"), Details(customer, 4, "four@example.org")));
+        await WaitEmailAsync(customer, "five@example.org");
+        Assert.Equal(5L, await _host.Host.ScalarAsync<long>("SELECT version FROM customers WHERE customer_id = @customer", new { customer }));
+    }
+
+    [Fact]
+    public async Task Responses_AreKeptOncePerResponseId()
+    {
+        var customer = Guid.NewGuid();
+        var response = new ResponseRecord
+        {
+            ResponseId = Guid.NewGuid(), CampaignCode = "SPRING", CustomerId = customer, Channel = "email", Type = "opted-out", OccurredAt = DateTimeOffset.UtcNow,
+        };
+        var second = Guid.NewGuid();
+        await _host.PublishAsync(new ResponsesRecorded { Responses = [response] });
+        await _host.PublishAsync(new ResponsesRecorded { Responses = [response, response with { ResponseId = Guid.NewGuid(), Type = "delivered" }] }, second);
+        await WaitHandledAsync(second);
+        await Eventually.TrueAsync(async () => await ResponseCountAsync(customer) == 2, "both distinct responses");
+        Assert.Equal(1L, await _host.Host.ScalarAsync<long>("SELECT count(*) FROM responses WHERE response_id = @ResponseId AND type = 'opted-out'", new { response.ResponseId }));
+    }
+
+    [Fact]
+    public async Task Erasure_RemovesPersonalData_KeepsAnAnonymousAssignment_AndStaleDetailsStayOut()
+    {
+        var erased = Guid.NewGuid();
+        var kept = Guid.NewGuid();
+        var campaignId = await _host.AddCampaignAsync();
+        await _host.Host.ExecuteAsync("""
+            INSERT INTO snapshots (snapshot_id, campaign_id, purpose, segment_id, requested_at) VALUES (@snapshot, @campaignId, 'preview', @snapshot, now());
+            INSERT INTO snapshot_members (snapshot_id, customer_id, deal_seeker) SELECT @snapshot, unnest(@ids), false;
+            INSERT INTO assignments (campaign_id, customer_id, cell, wave, global_control, deal_seeker, net_revenue_365, orders_365)
+            SELECT @campaignId, unnest(@ids), 'a', 1, false, false, 10, 1;
+            INSERT INTO responses (response_id, campaign_code, customer_id, channel, type, occurred_at)
+            SELECT gen_random_uuid(), 'SPRING', unnest(@ids), 'email', 'delivered', now();
+            """, new { snapshot = Guid.NewGuid(), campaignId, ids = new[] { erased, kept } });
+        await _host.PublishAsync(Changed(Details(erased, 4, "erased@example.org"), Details(kept, 1, "kept@example.org")));
+        await WaitEmailAsync(erased, "erased@example.org");
+
+        await _host.PublishAsync(new CustomerErased { CustomerId = erased, ErasedAt = DateTimeOffset.UtcNow, Version = 4 });
+        await Eventually.TrueAsync(async () => await _host.Host.ScalarAsync<long>("SELECT count(*) FROM erased_customers WHERE customer_id = @erased", new { erased }) == 1,
+            "the erasure recorded");
+
+        foreach (var table in new[] { "customers", "snapshot_members", "responses", "assignments" })
+        {
+            Assert.Equal(0L, await _host.Host.ScalarAsync<long>($"SELECT count(*) FROM {table} WHERE customer_id = @erased", new { erased }));
+            Assert.Equal(1L, await _host.Host.ScalarAsync<long>($"SELECT count(*) FROM {table} WHERE customer_id = @kept", new { kept }));
+        }
+
+        // The cell still counts two members.
+        Assert.Equal(2L, await _host.Host.ScalarAsync<long>("SELECT count(*) FROM assignments WHERE campaign_id = @campaignId AND cell = 'a'", new { campaignId }));
+
+        // Late details at or below the erased version, and a late response, stay out; a later registration comes back.
+        var late = Guid.NewGuid();
+        await _host.PublishAsync(Changed(Details(erased, 4, "late@example.org")), late);
+        var lateResponse = Guid.NewGuid();
+        await _host.PublishAsync(new ResponsesRecorded
+        {
+            Responses = [new ResponseRecord { ResponseId = Guid.NewGuid(), CampaignCode = "SPRING", CustomerId = erased, Channel = "email", Type = "opened", OccurredAt = DateTimeOffset.UtcNow }],
+        }, lateResponse);
+        await WaitHandledAsync(late);
+        await WaitHandledAsync(lateResponse);
+        Assert.Null(await EmailAsync(erased));
+        Assert.Equal(0L, await ResponseCountAsync(erased));
+
+        await _host.PublishAsync(Changed(Details(erased, 5, "again@example.org")));
+        await WaitEmailAsync(erased, "again@example.org");
+    }
+
+    private static ContactDetailsChanged Changed(params ContactDetails[] customers) => new() { Customers = customers };
+
+    private static ContactDetails Details(Guid customer, long version, string email) => new()
+    {
+        CustomerId = customer, Version = version, Email = email, Phone = "+4912345", City = "Berlin", Country = "DE",
+        Consents = new ChannelConsents { Email = true, Phone = false },
+    };
+
+    private Task<string?> EmailAsync(Guid customer) =>
+        _host.Host.ScalarAsync<string?>("SELECT email FROM customers WHERE customer_id = @customer", new { customer });
+
+    private Task<long> ResponseCountAsync(Guid customer) =>
+        _host.Host.ScalarAsync<long>("SELECT count(*) FROM responses WHERE customer_id = @customer", new { customer });
+
+    private Task WaitEmailAsync(Guid customer, string email) =>
+        Eventually.TrueAsync(async () => await EmailAsync(customer) == email, $"{customer} with {email}");
+
+    private Task WaitHandledAsync(Guid messageId) =>
+        Eventually.TrueAsync(async () => await _host.Host.ScalarAsync<long>("SELECT count(*) FROM inbox_messages WHERE message_id = @messageId", new { messageId }) == 1,
+            $"message {messageId} handled");
+}
