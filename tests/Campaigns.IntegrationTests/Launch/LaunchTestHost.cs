@@ -156,9 +156,19 @@ public sealed class LaunchTestHost : IAsyncDisposable
     }
 
     /// <summary>Waits until the campaign's launch_state is <paramref name="state"/>.</summary>
-    public Task WaitLaunchStateAsync(Guid campaignId, string state, TimeSpan? timeout = null) =>
-        Eventually.TrueAsync(async () => await Host.ScalarAsync<string?>("SELECT launch_state FROM campaigns WHERE id = @campaignId", new { campaignId }) == state,
-            $"campaign {campaignId} {state}", timeout ?? TimeSpan.FromSeconds(60));
+    public async Task WaitLaunchStateAsync(Guid campaignId, string state, TimeSpan? timeout = null)
+    {
+        try
+        {
+            await Eventually.TrueAsync(async () => await Host.ScalarAsync<string?>("SELECT launch_state FROM campaigns WHERE id = @campaignId", new { campaignId }) == state,
+                $"campaign {campaignId} {state}", timeout ?? TimeSpan.FromSeconds(60));
+        }
+        catch (TimeoutException e)
+        {
+            var errors = await Host.QueryAsync<string>("SELECT coalesce(last_error, status) FROM jobs WHERE kind = 'campaigns.assign'");
+            throw new TimeoutException($"{e.Message} Assignment jobs: {string.Join(" | ", errors)}", e);
+        }
+    }
 
     /// <summary>Batch numbers of the campaign's CustomersAssigned messages in the outbox, sorted (repeats included).</summary>
     public Task<List<int>> AssignedBatchNumbersAsync(Guid campaignId) =>

@@ -94,6 +94,6 @@ public sealed class AssignmentStatement
 
         var last = (bounds.Length - 1).ToString(CultureInfo.InvariantCulture);
         parameters.Add($"{name}Value{last}", value(bounds.Length - 1));
-        return sql.Append(CultureInfo.InvariantCulture, $" ELSE @{name}Value{last} END").ToString();
+        return bounds.Length == 1 ? $"@{name}Value{last}" : sql.Append(CultureInfo.InvariantCulture, $" ELSE @{name}Value{last} END").ToString();
     }
 }
