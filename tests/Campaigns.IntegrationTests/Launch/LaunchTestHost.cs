@@ -60,7 +60,7 @@ public sealed class LaunchTestHost : IAsyncDisposable
     };
 
     /// <summary>Writes a draft campaign with a design of <paramref name="cells"/> and <paramref name="waves"/>; returns its id.</summary>
-    public async Task<Guid> AddCampaignAsync(IReadOnlyList<CampaignCell>? cells = null, IReadOnlyList<CampaignWave>? waves = null, string kind = "platform", Guid? id = null)
+    public async Task<Guid> AddCampaignAsync(IReadOnlyList<CampaignCell>? cells = null, IReadOnlyList<CampaignWave>? waves = null, string kind = "platform", Guid? id = null, Guid? segmentId = null)
     {
         var campaignId = id ?? Guid.NewGuid();
         var code = $"C-{campaignId:N}"[..14];
@@ -70,7 +70,7 @@ public sealed class LaunchTestHost : IAsyncDisposable
             Name = "Spring test",
             Objective = "retention",
             Kind = kind,
-            SegmentId = kind == "platform" ? Guid.NewGuid() : null,
+            SegmentId = kind == "platform" ? segmentId ?? Guid.NewGuid() : null,
             ResponseWindowDays = 30,
             Currency = "EUR",
             Offers = [],
