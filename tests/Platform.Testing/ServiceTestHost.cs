@@ -121,7 +121,16 @@ public sealed class ServiceTestHost<TProgram> : IAsyncDisposable
         }
 
         var clock = _options.Clock;
-        return new ServiceApp<TProgram>(all, clock is null ? null : services => services.AddSingleton(clock));
+        var extra = _options.Services;
+        return new ServiceApp<TProgram>(all, clock is null && extra is null ? null : services =>
+        {
+            if (clock is not null)
+            {
+                services.AddSingleton(clock);
+            }
+
+            extra?.Invoke(services);
+        });
     }
 
     private Task WaitLiveAsync() =>

@@ -15,6 +15,9 @@ public sealed record ServiceTestHostOptions
     /// <summary>The service's clock (its <see cref="TimeProvider"/>), e.g. a <see cref="ManualClock"/>; null keeps the system clock.</summary>
     public TimeProvider? Clock { get; init; }
 
+    /// <summary>Registrations replacing or adding to the service's own (after them), e.g. a test double of a hook the service calls.</summary>
+    public Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? Services { get; init; }
+
     /// <summary>Serve on a real loopback port (default; Kestrel's limits apply) rather than in memory.</summary>
     public bool OnLoopback { get; init; } = true;
 }

@@ -1,4 +1,6 @@
+using Campaigns.Features.Customers;
 using Campaigns.IntegrationTests.Launch;
+using Microsoft.Extensions.DependencyInjection;
 using Platform.Contracts.Ingestion;
 using Platform.Testing;
 
@@ -9,7 +11,11 @@ public sealed class CustomerDataTests : IAsyncLifetime
 {
     private LaunchTestHost _host = null!;
 
-    public async Task InitializeAsync() => _host = await LaunchTestHost.StartAsync("customer-data");
+    public async Task InitializeAsync()
+    {
+        _host = await LaunchTestHost.StartAsync("customer-data", services: s => s.AddSingleton<ICustomerErasureStep, RecordingErasureStep>());
+        await _host.Host.ExecuteAsync("CREATE TABLE test_erasure_calls (customer_id uuid, details_left bigint)");
+    }
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
@@ -72,6 +78,9 @@ public sealed class CustomerDataTests : IAsyncLifetime
             Assert.Equal(0L, await _host.Host.ScalarAsync<long>($"SELECT count(*) FROM {table} WHERE customer_id = @erased", new { erased }));
             Assert.Equal(1L, await _host.Host.ScalarAsync<long>($"SELECT count(*) FROM {table} WHERE customer_id = @kept", new { kept }));
         }
+
+        // The hook for other erasures ran once, in the same transaction, after the consumer's own deletes.
+        Assert.Equal((erased, 0L), Assert.Single(await _host.Host.QueryAsync<(Guid, long)>("SELECT customer_id, details_left FROM test_erasure_calls")));
 
         // The cell still counts two members.
         Assert.Equal(2L, await _host.Host.ScalarAsync<long>("SELECT count(*) FROM assignments WHERE campaign_id = @campaignId AND cell = 'a'", new { campaignId }));

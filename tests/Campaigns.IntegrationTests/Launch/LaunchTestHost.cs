@@ -28,9 +28,11 @@ public sealed class LaunchTestHost : IAsyncDisposable
 
     /// <summary>Starts Campaigns; <paramref name="settings"/> adds to the test settings (e.g. <c>Campaigns:Launch:ChunkSize</c>).</summary>
     /// <summary>Starts and waits until its bus is ready (a message published earlier would find no queue bound yet).</summary>
-    public static async Task<LaunchTestHost> StartAsync(string purpose, IReadOnlyDictionary<string, string?>? settings = null, TestVirtualHost? vhost = null)
+    public static async Task<LaunchTestHost> StartAsync(
+        string purpose, IReadOnlyDictionary<string, string?>? settings = null, TestVirtualHost? vhost = null, Action<IServiceCollection>? services = null)
     {
-        var host = new LaunchTestHost(await ServiceTestHost<Program>.StartAsync(purpose, new ServiceTestHostOptions { Settings = settings, OnLoopback = false, VirtualHost = vhost }));
+        var host = new LaunchTestHost(await ServiceTestHost<Program>.StartAsync(purpose,
+            new ServiceTestHostOptions { Settings = settings, OnLoopback = false, VirtualHost = vhost, Services = services }));
         await host.WaitReadyAsync();
         return host;
     }

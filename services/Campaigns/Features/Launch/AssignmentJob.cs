@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Campaigns.Features.Design;
+using Campaigns.Features.Dispatch;
 using Campaigns.Features.Policy;
 using Dapper;
 using Microsoft.Extensions.Options;
@@ -19,7 +20,8 @@ namespace Campaigns.Features.Launch;
 /// (<see cref="AssignmentStatement"/>), its <see cref="CustomersAssigned"/> batches (numbered on from
 /// <c>assigned_batches</c>) and the cursor. A job that dies resumes at the cursor: every member and every batch exactly
 /// once, and never the whole snapshot in memory. The chunk that finds the end sets <c>launch_state</c> assigned and the
-/// status (running once the first wave has started, else scheduled) and calls the <see cref="ICampaignLaunchListener"/>s.
+/// status (running when the first wave has started, else scheduled until dispatch's first step moves it) and calls the
+/// <see cref="ICampaignLaunchListener"/>s (dispatch schedules the steps there) in the same transaction.
 /// </summary>
 public sealed class AssignmentJob(
     NpgsqlDataSource db, Outbox outbox, TimeProvider time, IOptions<LaunchOptions> options, IEnumerable<ICampaignLaunchListener> listeners)
@@ -58,7 +60,6 @@ public sealed class AssignmentJob(
     private const string FinishSql = """
         UPDATE campaigns SET launch_state = 'assigned', status = CASE WHEN status = 'scheduled' THEN @Status ELSE status END, updated_at = @Now
         WHERE id = @CampaignId
-        RETURNING status
         """;
 
     public async Task RunAsync(AssignCampaign payload, JobContext job, CancellationToken ct)
@@ -92,7 +93,8 @@ public sealed class AssignmentJob(
 
         var now = time.GetUtcNow();
         var design = campaign.ReadDesign();
-        var waves = LaunchWaves.Materialize(design.Waves, now);
+        // Waves count from the launch request, as dispatch schedules them (DispatchPlanner reads launched_at too).
+        var waves = LaunchWaves.Materialize(design.Waves, campaign.LaunchedAt ?? now);
         var globalControl = await GlobalControl.LoadAsync(connection, tx, ct);
         var memberCount = await connection.ExecuteScalarAsync<int>(new CommandDefinition(MemberCountSql, new { SnapshotId = snapshotId }, tx, cancellationToken: ct));
         await connection.ExecuteAsync(new CommandDefinition(BeginSql, new
@@ -168,15 +170,14 @@ public sealed class AssignmentJob(
         if (finished)
         {
             var firstStart = waves.Min(w => w.StartsAt);
-            var status = await connection.ExecuteScalarAsync<string>(new CommandDefinition(FinishSql, new
+            await connection.ExecuteAsync(new CommandDefinition(FinishSql, new
             {
                 CampaignId = campaignId, Status = firstStart <= now ? "running" : "scheduled", Now = now,
             }, tx, cancellationToken: ct));
-            var launched = new LaunchedCampaign(campaignId, snapshotId, design, waves, campaign.LaunchedAt ?? now, status!,
-                campaign.AssignedCount + assigned.Count);
+            // Dispatch schedules the steps here, so they exist if and only if the launch's completion commits.
             foreach (var listener in listeners)
             {
-                await listener.LaunchCompletedAsync(tx, launched, ct);
+                await listener.OnCampaignAssignedAsync(tx, campaignId, ct);
             }
         }
 

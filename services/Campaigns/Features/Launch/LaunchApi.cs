@@ -11,8 +11,9 @@ namespace Campaigns.Features.Launch;
 /// (<c>status</c>, <c>launchState</c>, <c>memberCount</c>, <c>assignedCount</c>).
 /// <para>
 /// States: draft →(launch) scheduled/awaiting_snapshot →(snapshot complete, job starts) scheduled/assigning →(all
-/// assigned) running/assigned, or scheduled/assigned when the first wave starts later (dispatch moves it to running
-/// then). A refused snapshot: draft/failed with the reason, so the campaign can be launched again. Only a draft
+/// assigned, dispatch's steps scheduled by <see cref="Dispatch.ICampaignLaunchListener"/> in the same transaction)
+/// running/assigned, or scheduled/assigned when the first wave starts later (dispatch's first step moves it to running).
+/// A refused snapshot: draft/failed with the reason, so the campaign can be launched again. Only a draft
 /// platform campaign can be launched: a second launch while one is under way (or after) is 409, as is an external one.
 /// </para>
 /// </summary>

@@ -6,18 +6,18 @@ namespace Campaigns.Features.Launch;
 public static class LaunchWaves
 {
     /// <summary>
-    /// Waves as launched at <paramref name="now"/>: a design without waves gets one wave of share 1 starting now; a
-    /// wave whose start has passed (the launch came late) starts now rather than in the past, so no step is due before
-    /// its members were assigned.
+    /// Waves of a campaign launched at <paramref name="launchedAt"/>: a design without waves gets one wave of share 1
+    /// starting at launch; a wave whose start had passed when the launch was asked for starts at launch rather than in
+    /// the past (what Measurement counts control members from).
     /// </summary>
-    public static IReadOnlyList<CampaignWave> Materialize(IReadOnlyList<CampaignWave> designed, DateTimeOffset now)
+    public static IReadOnlyList<CampaignWave> Materialize(IReadOnlyList<CampaignWave> designed, DateTimeOffset launchedAt)
     {
         ArgumentNullException.ThrowIfNull(designed);
         if (designed.Count == 0)
         {
-            return [new CampaignWave { Number = 1, Share = 1.0, StartsAt = now }];
+            return [new CampaignWave { Number = 1, Share = 1.0, StartsAt = launchedAt }];
         }
 
-        return [.. designed.OrderBy(w => w.Number).Select(w => w.StartsAt < now ? w with { StartsAt = now } : w)];
+        return [.. designed.OrderBy(w => w.Number).Select(w => w.StartsAt < launchedAt ? w with { StartsAt = launchedAt } : w)];
     }
 }
