@@ -102,6 +102,30 @@ public sealed class CustomerDataTests : IAsyncLifetime
         await WaitEmailAsync(erased, "again@example.org");
     }
 
+    [Fact]
+    public async Task SnapshotBatch_ArrivingAfterAnErasure_LeavesTheErasedCustomerOut_UnlessRegisteredAgain()
+    {
+        var campaignId = await _host.AddCampaignAsync();
+        var snapshotId = Guid.NewGuid();
+        await _host.Host.ExecuteAsync("""
+            INSERT INTO snapshots (snapshot_id, campaign_id, purpose, segment_id, requested_at) VALUES (@snapshotId, @campaignId, 'preview', @snapshotId, now())
+            """, new { snapshotId, campaignId });
+        var members = LaunchTestHost.Members(3);
+        var (erased, returned, other) = (members[0].CustomerId, members[1].CustomerId, members[2].CustomerId);
+        await _host.PublishAsync(new CustomerErased { CustomerId = erased, ErasedAt = DateTimeOffset.UtcNow, Version = 2 });
+        await _host.PublishAsync(new CustomerErased { CustomerId = returned, ErasedAt = DateTimeOffset.UtcNow, Version = 2 });
+        await _host.PublishAsync(Changed(Details(returned, 3, "back@example.org")));
+        await WaitEmailAsync(returned, "back@example.org");
+        await Eventually.TrueAsync(async () => await _host.Host.ScalarAsync<long>("SELECT count(*) FROM erased_customers") == 2, "both erasures recorded");
+
+        await _host.PublishSnapshotAsync(snapshotId, members);
+        await Eventually.TrueAsync(async () => await _host.Host.ScalarAsync<string>("SELECT status FROM snapshots WHERE snapshot_id = @snapshotId", new { snapshotId }) == "complete",
+            "the snapshot complete");
+        var kept = await _host.Host.QueryAsync<Guid>("SELECT customer_id FROM snapshot_members WHERE snapshot_id = @snapshotId", new { snapshotId });
+        Assert.Equal(new[] { returned, other }.Order(), kept.Order());
+        Assert.DoesNotContain(erased, kept);
+    }
+
     private static ContactDetailsChanged Changed(params ContactDetails[] customers) => new() { Customers = customers };
 
     private static ContactDetails Details(Guid customer, long version, string email) => new()

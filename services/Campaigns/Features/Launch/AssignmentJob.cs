@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Campaigns.Features.Customers;
 using Campaigns.Features.Design;
 using Campaigns.Features.Dispatch;
 using Campaigns.Features.Policy;
@@ -136,6 +137,9 @@ public sealed class AssignmentJob(
             return true;
         }
 
+        // An erasure running now either commits first (its snapshot row is gone before this chunk reads) or waits for
+        // this chunk to commit and then anonymizes the customer's new assignment.
+        await ErasedCustomers.LockSharedAsync(tx, ct);
         var design = campaign.ReadDesign();
         var waves = JsonSerializer.Deserialize<List<CampaignWave>>(campaign.LaunchedWaves!, Json)!;
         var statement = AssignmentStatement.For(campaignId, snapshotId, design.Cells, waves,

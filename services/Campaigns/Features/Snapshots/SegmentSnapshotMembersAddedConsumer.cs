@@ -1,3 +1,4 @@
+using Campaigns.Features.Customers;
 using Dapper;
 using MassTransit;
 using Platform.Contracts.Segmentation;
@@ -9,7 +10,9 @@ namespace Campaigns.Features.Snapshots;
 /// <summary>
 /// One batch of a snapshot's members, in any order, before or after the header. <c>snapshot_batches</c> makes each
 /// batch count once (the inbox only catches the same message again; Segmentation may also publish a batch anew); the
-/// members go in with one set-based insert. The batch that brings the last piece completes the snapshot.
+/// members go in with one set-based insert, but for customers erased here already (Segmentation may have frozen them
+/// before it heard of the erasure), unless they registered again since. The batch that brings the last piece completes
+/// the snapshot.
 /// </summary>
 public sealed class SegmentSnapshotMembersAddedConsumer(Inbox inbox, JobStore jobs, TimeProvider time) : IConsumer<SegmentSnapshotMembersAdded>
 {
@@ -28,7 +31,10 @@ public sealed class SegmentSnapshotMembersAddedConsumer(Inbox inbox, JobStore jo
             consent_email, consent_sms, consent_mail, consent_phone)
         SELECT @SnapshotId, u.*
         FROM unnest(@CustomerIds, @ValueTiers, @Clvs, @DealSeekers, @NetRevenues, @Orders, @Lifecycles,
-                    @ConsentEmails, @ConsentSms, @ConsentMails, @ConsentPhones) AS u
+                    @ConsentEmails, @ConsentSms, @ConsentMails, @ConsentPhones)
+             AS u(customer_id, value_tier, clv, deal_seeker, net_revenue_365, orders_365, lifecycle, consent_email, consent_sms, consent_mail, consent_phone)
+        WHERE NOT EXISTS (SELECT 1 FROM erased_customers e WHERE e.customer_id = u.customer_id
+                            AND NOT EXISTS (SELECT 1 FROM customers c WHERE c.customer_id = u.customer_id AND c.version > e.erased_version))
         ON CONFLICT DO NOTHING
         """;
 
@@ -48,6 +54,7 @@ public sealed class SegmentSnapshotMembersAddedConsumer(Inbox inbox, JobStore jo
             }
 
             await connection.ExecuteAsync(new CommandDefinition(CountSql, new { message.SnapshotId, message.BatchCount, message.MemberCount }, tx, cancellationToken: ct));
+            await ErasedCustomers.LockSharedAsync(tx, ct);
             var members = message.Members;
             await connection.ExecuteAsync(new CommandDefinition(MembersSql, new
             {
