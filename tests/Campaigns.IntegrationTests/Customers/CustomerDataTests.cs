@@ -65,6 +65,8 @@ public sealed class CustomerDataTests : IAsyncLifetime
             SELECT @campaignId, unnest(@ids), 'a', 1, false, false, 10, 1;
             INSERT INTO responses (response_id, campaign_code, customer_id, channel, type, occurred_at)
             SELECT gen_random_uuid(), 'SPRING', unnest(@ids), 'email', 'delivered', now();
+            INSERT INTO contacts (contact_id, campaign_id, customer_id, cell, wave, step, channel, cost, at, status)
+            SELECT gen_random_uuid(), @campaignId, unnest(@ids), 'a', 1, 1, 'email', 0.1, now(), 'dispatched';
             """, new { snapshot = Guid.NewGuid(), campaignId, ids = new[] { erased, kept } });
         await _host.PublishAsync(Changed(Details(erased, 4, "erased@example.org"), Details(kept, 1, "kept@example.org")));
         await WaitEmailAsync(erased, "erased@example.org");
@@ -73,7 +75,7 @@ public sealed class CustomerDataTests : IAsyncLifetime
         await Eventually.TrueAsync(async () => await _host.Host.ScalarAsync<long>("SELECT count(*) FROM erased_customers WHERE customer_id = @erased", new { erased }) == 1,
             "the erasure recorded");
 
-        foreach (var table in new[] { "customers", "snapshot_members", "responses", "assignments" })
+        foreach (var table in new[] { "customers", "snapshot_members", "responses", "assignments", "contacts" })
         {
             Assert.Equal(0L, await _host.Host.ScalarAsync<long>($"SELECT count(*) FROM {table} WHERE customer_id = @erased", new { erased }));
             Assert.Equal(1L, await _host.Host.ScalarAsync<long>($"SELECT count(*) FROM {table} WHERE customer_id = @kept", new { kept }));
@@ -82,8 +84,9 @@ public sealed class CustomerDataTests : IAsyncLifetime
         // The hook for other erasures ran once, in the same transaction, after the consumer's own deletes.
         Assert.Equal((erased, 0L), Assert.Single(await _host.Host.QueryAsync<(Guid, long)>("SELECT customer_id, details_left FROM test_erasure_calls")));
 
-        // The cell still counts two members.
+        // The cell still counts two members, and two contacts (dispatch's erasure step ran through the same consumer).
         Assert.Equal(2L, await _host.Host.ScalarAsync<long>("SELECT count(*) FROM assignments WHERE campaign_id = @campaignId AND cell = 'a'", new { campaignId }));
+        Assert.Equal(1L, await _host.Host.ScalarAsync<long>("SELECT count(*) FROM contacts WHERE campaign_id = @campaignId AND erased", new { campaignId }));
 
         // Late details at or below the erased version, and a late response, stay out; a later registration comes back.
         var late = Guid.NewGuid();

@@ -1,4 +1,5 @@
 using Campaigns.Features.Channels;
+using Campaigns.Features.Customers;
 using Platform.Data.Jobs;
 
 namespace Campaigns.Features.Dispatch;
@@ -13,6 +14,7 @@ public static class DispatchExtensions
         services.AddOptions<DispatchOptions>().Bind(configuration.GetSection("Dispatch"))
             .Validate(o => o.ChunkSize is >= 1 and <= 10_000, "Dispatch:ChunkSize must be from 1 to 10000").ValidateOnStart();
         services.AddSingleton<ICampaignLaunchListener, DispatchPlanner>();
+        services.AddSingleton<ICustomerErasureStep, ContactsErasureStep>();
         services.AddSingleton<CampaignCompletion>();
         services.AddSingleton<DeliveryBatches>();
         services.AddJob<StepJob, StepJobHandler>(DispatchJobs.Step, o => { o.Concurrency = 2; o.MaxAttempts = 10; o.RetryDelay = options.RetryDelay; });
