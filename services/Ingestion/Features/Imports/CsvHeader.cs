@@ -1,3 +1,4 @@
+using Platform.ServiceDefaults.Csv;
 using Sylvan.Data.Csv;
 
 namespace Ingestion.Features.Imports;
@@ -8,23 +9,10 @@ namespace Ingestion.Features.Imports;
 /// </summary>
 public static class CsvHeader
 {
-    /// <summary>The CSV dialect of every import: RFC 4180, comma separated, double-quote quoting, no comment lines.</summary>
-    public static CsvDataReaderOptions ReaderOptions(int maxRecordChars) => new()
-    {
-        HasHeaders = true,
-        Delimiter = ',',
-        Quote = '"',
-        Escape = '"',
-        Comment = '\0', // '#' would otherwise skip rows starting with it
-        ResultSetMode = ResultSetMode.SingleResult,
-        BufferSize = Math.Min(64 * 1024, maxRecordChars),
-        MaxBufferSize = maxRecordChars,
-    };
-
     /// <summary>The header's names as read by the same reader the worker uses.</summary>
     public static IReadOnlyList<string> NamesOf(string headerLine)
     {
-        using var reader = CsvDataReader.Create(new StringReader(headerLine), ReaderOptions(1024 * 1024));
+        using var reader = CsvDataReader.Create(new StringReader(headerLine), CsvDialect.ReaderOptions(1024 * 1024));
         return Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToList();
     }
 

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Platform.Data.Staging;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.Csv;
 using Sylvan.Data.Csv;
 
 namespace Ingestion.Features.Imports;
@@ -101,7 +102,7 @@ public sealed class ImportProcessor(NpgsqlDataSource db, IOptions<ImportOptions>
         try
         {
             using var text = new StreamReader(job.SpoolPath, MarkingUtf8, detectEncodingFromByteOrderMarks: false, new FileStreamOptions { BufferSize = 1 << 20, Options = FileOptions.SequentialScan });
-            using var reader = CsvDataReader.Create(text, CsvHeader.ReaderOptions(settings.MaxRecordChars));
+            using var reader = CsvDataReader.Create(text, CsvDialect.ReaderOptions(settings.MaxRecordChars));
             var names = Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToList();
             var (problems, fileIndexOf, attributeColumns) = CsvHeader.Check(kind, names, job.Settings);
             if (problems.Count > 0)

@@ -11,6 +11,7 @@ using Microsoft.Net.Http.Headers;
 using Npgsql;
 using Platform.Data.Jobs;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.Csv;
 using Platform.ServiceDefaults.Paging;
 using Platform.ServiceDefaults.Validation;
 
@@ -128,7 +129,7 @@ public static class ImportsApi
             return errors.ToProblem();
         }
 
-        if (!IsCsv(http.Request.ContentType))
+        if (!CsvDialect.IsCsvContentType(http.Request.ContentType))
         {
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status415UnsupportedMediaType,
@@ -249,11 +250,6 @@ public static class ImportsApi
             """, new { ImportId = importId, AfterRow = afterRow, AfterField = afterField, Limit = page!.FetchLimit }, cancellationToken: ct))).ToList();
         return TypedResults.Ok(page.ToPage(http, items, e => [e.RowNumber.ToString(CultureInfo.InvariantCulture), e.Field]));
     }
-
-    private static bool IsCsv(string? contentType) =>
-        MediaTypeHeaderValue.TryParse(contentType, out var media)
-        && (media.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase) || media.MediaType.Equals("application/csv", StringComparison.OrdinalIgnoreCase))
-        && (!media.Charset.HasValue || media.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase));
 
     private static ProblemHttpResult NotFound(Guid importId) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: $"Import {importId} not found.");
