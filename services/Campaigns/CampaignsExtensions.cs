@@ -1,4 +1,5 @@
 using Campaigns.Features.Dispatch;
+using Campaigns.Features.External;
 using Campaigns.Features.Launch;
 using Campaigns.Features.Snapshots;
 using MassTransit;
@@ -17,6 +18,7 @@ public static class CampaignsExtensions
         builder.Services.AddSingleton<SnapshotRequester>();
         builder.Services.AddDispatch(builder.Configuration);
         builder.Services.AddLaunch(builder.Configuration);
+        builder.Services.AddExternalCampaigns();
         return builder;
     }
 }

@@ -1,6 +1,7 @@
 using Campaigns.Features.Channels;
 using Campaigns.Features.Design;
 using Campaigns.Features.Dispatch;
+using Campaigns.Features.External;
 using Campaigns.Features.Launch;
 using Campaigns.Features.Policy;
 using Campaigns.Features.Preview;
@@ -23,6 +24,7 @@ public sealed class Program
         app.MapDispatchApi();                          // cancel, contacts ledger, blocks
         app.MapChannelsApi();                          // channel adapters, webhook deliveries, export files
         app.MapLaunchApi();                            // launch: /v1/campaigns/{id}/launch
+        app.MapExternalCampaignsApi();                 // /v1/campaigns/{id}/assignments|contacts of campaigns run elsewhere
         app.Run();
     }
 }
