@@ -71,11 +71,11 @@ internal sealed class SegmentationBenchmark(BenchSettings settings)
 
     public async Task RunAsync(int customers, int transactions)
     {
-        await CreateDatabaseAsync();
-        await CreateVirtualHostAsync();
-        using var service = StartService();
-        using var http = new HttpClient { BaseAddress = new Uri(ServiceUrl), Timeout = TimeSpan.FromMinutes(10) };
-        await WaitReadyAsync(http);
+        await BenchService.CreateDatabaseAsync(settings, Database);
+        await BenchService.CreateVirtualHostAsync(VirtualHost);
+        using var service = await BenchService.StartAsync(settings, "Segmentation", ServiceUrl, Database, VirtualHost,
+            new Dictionary<string, string> { ["Scoring__Schedule__Enabled"] = "false" });
+        var http = service.Http;
 
         Console.WriteLine($"[bench] generating {customers:N0} customers with {transactions:N0} transactions in {Database}");
         var stopwatch = Stopwatch.StartNew();
@@ -175,95 +175,10 @@ internal sealed class SegmentationBenchmark(BenchSettings settings)
         }
     }
 
-    private async Task CreateDatabaseAsync()
-    {
-        await using var admin = new NpgsqlConnection(settings.AdminConnectionString("postgres"));
-        await admin.OpenAsync();
-        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {Database} WITH (FORCE)", admin);
-        await drop.ExecuteNonQueryAsync();
-        await using var create = new NpgsqlCommand($"CREATE DATABASE {Database}", admin);
-        await create.ExecuteNonQueryAsync();
-    }
-
-    private static async Task CreateVirtualHostAsync()
-    {
-        using var management = Management();
-        (await management.PutAsJsonAsync($"api/vhosts/{VirtualHost}", new { description = "segmentation benchmark" })).EnsureSuccessStatusCode();
-        (await management.PutAsJsonAsync($"api/permissions/{VirtualHost}/{Uri.EscapeDataString(Env("PLATFORM_RABBIT_USER"))}", new { configure = ".*", write = ".*", read = ".*" })).EnsureSuccessStatusCode();
-    }
-
-    private static HttpClient Management()
-    {
-        var client = new HttpClient { BaseAddress = new Uri($"http://{Env("PLATFORM_RABBIT_HOST")}:{Env("PLATFORM_RABBIT_MGMT_PORT")}/") };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
-            "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Env("PLATFORM_RABBIT_USER")}:{Env("PLATFORM_RABBIT_PASSWORD")}")));
-        return client;
-    }
-
-    private ProcessHandle StartService()
-    {
-        var dll = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "services", "Segmentation", "bin", "Release", "net10.0", "Segmentation.dll");
-        var start = new ProcessStartInfo("dotnet", [Path.GetFullPath(dll)]) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.Environment["ASPNETCORE_URLS"] = ServiceUrl;
-        start.Environment["ConnectionStrings__Database"] = settings.AdminConnectionString(Database);
-        start.Environment["RabbitMq__Host"] = Env("PLATFORM_RABBIT_HOST");
-        start.Environment["RabbitMq__Port"] = Env("PLATFORM_RABBIT_PORT");
-        start.Environment["RabbitMq__VirtualHost"] = VirtualHost;
-        start.Environment["RabbitMq__Username"] = Env("PLATFORM_RABBIT_USER");
-        start.Environment["RabbitMq__Password"] = Env("PLATFORM_RABBIT_PASSWORD");
-        start.Environment["Scoring__Schedule__Enabled"] = "false";
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        var process = Process.Start(start) ?? throw new InvalidOperationException("could not start Segmentation");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine("[segmentation] " + e.Data); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return new ProcessHandle(process);
-    }
-
-    private static async Task WaitReadyAsync(HttpClient http)
-    {
-        for (var i = 0; i < 120; i++)
-        {
-            try
-            {
-                if ((await http.GetAsync("/health/ready")).IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // not listening yet
-            }
-
-            await Task.Delay(500);
-        }
-
-        throw new InvalidOperationException("the benchmark's Segmentation did not become ready");
-    }
-
     private async Task<NpgsqlConnection> OpenAsync()
     {
         var connection = new NpgsqlConnection(settings.AdminConnectionString(Database));
         await connection.OpenAsync();
         return connection;
-    }
-
-    private static string Env(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } v ? v
-        : throw new InvalidOperationException($"{name} is not set: run through ./deploy/platform bench");
-
-    private sealed class ProcessHandle(Process process) : IDisposable
-    {
-        public void Dispose()
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-                process.WaitForExit();
-            }
-
-            process.Dispose();
-        }
     }
 }

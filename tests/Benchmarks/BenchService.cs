@@ -1,0 +1,139 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using Npgsql;
+
+namespace Benchmarks;
+
+/// <summary>
+/// A service process of a benchmark's own (own database, own vhost, own port), so the platform's data is untouched:
+/// the database and vhost are created fresh, the process runs the built service and is killed on dispose.
+/// </summary>
+internal sealed class BenchService : IDisposable
+{
+    private readonly Process _process;
+
+    private BenchService(Process process, string url)
+    {
+        _process = process;
+        Http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromMinutes(10) };
+    }
+
+    /// <summary>A client of the service.</summary>
+    public HttpClient Http { get; }
+
+    /// <summary>Drops and creates <paramref name="database"/>.</summary>
+    public static async Task CreateDatabaseAsync(BenchSettings settings, string database)
+    {
+        await using var admin = new NpgsqlConnection(settings.AdminConnectionString("postgres"));
+        await admin.OpenAsync();
+        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {database} WITH (FORCE)", admin);
+        await drop.ExecuteNonQueryAsync();
+        await using var create = new NpgsqlCommand($"CREATE DATABASE {database}", admin);
+        await create.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Deletes and creates <paramref name="virtualHost"/> with the platform's user allowed everything in it.</summary>
+    public static async Task CreateVirtualHostAsync(string virtualHost)
+    {
+        using var management = Management();
+        await management.DeleteAsync($"api/vhosts/{virtualHost}");
+        (await management.PutAsJsonAsync($"api/vhosts/{virtualHost}", new { description = "benchmark" })).EnsureSuccessStatusCode();
+        (await management.PutAsJsonAsync($"api/permissions/{virtualHost}/{Uri.EscapeDataString(Env("PLATFORM_RABBIT_USER"))}", new { configure = ".*", write = ".*", read = ".*" })).EnsureSuccessStatusCode();
+    }
+
+    /// <summary>
+    /// Starts the built service <paramref name="name"/> (e.g. "Segmentation") at <paramref name="url"/> on
+    /// <paramref name="database"/> and <paramref name="virtualHost"/>, with <paramref name="settings"/> added to its
+    /// environment, and waits until it is ready.
+    /// </summary>
+    public static async Task<BenchService> StartAsync(BenchSettings bench, string name, string url, string database, string virtualHost, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "services", name, "bin", "Release", "net10.0", name + ".dll");
+        var start = new ProcessStartInfo("dotnet", [Path.GetFullPath(dll)]) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.Environment["ASPNETCORE_URLS"] = url;
+        start.Environment["ConnectionStrings__Database"] = bench.AdminConnectionString(database);
+        start.Environment["RabbitMq__Host"] = Env("PLATFORM_RABBIT_HOST");
+        start.Environment["RabbitMq__Port"] = Env("PLATFORM_RABBIT_PORT");
+        start.Environment["RabbitMq__VirtualHost"] = virtualHost;
+        start.Environment["RabbitMq__Username"] = Env("PLATFORM_RABBIT_USER");
+        start.Environment["RabbitMq__Password"] = Env("PLATFORM_RABBIT_PASSWORD");
+        start.Environment["Admin__ApiKey"] = bench.AdminApiKey;
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {name}");
+        var prefix = $"[{name.ToLowerInvariant()}] ";
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine(prefix + e.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var service = new BenchService(process, url);
+        await service.WaitReadyAsync(name);
+        return service;
+    }
+
+    /// <summary>Peak resident memory of the process so far, in MiB (from /proc), or null where that is not available.</summary>
+    public double? PeakResidentMiB()
+    {
+        try
+        {
+            var line = File.ReadLines($"/proc/{_process.Id}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+            return line is null ? null : double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>A setting of the platform's environment file (exported by <c>./deploy/platform bench</c>).</summary>
+    public static string Env(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } v ? v
+        : throw new InvalidOperationException($"{name} is not set: run through ./deploy/platform bench");
+
+    public void Dispose()
+    {
+        Http.Dispose();
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+
+        _process.Dispose();
+    }
+
+    private static HttpClient Management()
+    {
+        var client = new HttpClient { BaseAddress = new Uri($"http://{Env("PLATFORM_RABBIT_HOST")}:{Env("PLATFORM_RABBIT_MGMT_PORT")}/") };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
+            "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Env("PLATFORM_RABBIT_USER")}:{Env("PLATFORM_RABBIT_PASSWORD")}")));
+        return client;
+    }
+
+    private async Task WaitReadyAsync(string name)
+    {
+        for (var i = 0; i < 120; i++)
+        {
+            try
+            {
+                if ((await Http.GetAsync("/health/ready")).IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+
+            await Task.Delay(500);
+        }
+
+        throw new InvalidOperationException($"the benchmark's {name} did not become ready");
+    }
+}
