@@ -86,20 +86,10 @@ public sealed class AssignmentImport(NpgsqlDataSource dataSource, Outbox outbox,
         var errors = new ValidationErrors();
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var campaign = await ExternalCampaign.LockAsync(tx, campaignId, ct);
+        var (campaign, refusal) = await ExternalCampaign.LockForImportAsync(tx, campaignId, "assignments", ct);
         if (campaign is null)
         {
-            return ExternalImportOutcome.NotFound;
-        }
-
-        if (campaign.Kind != "external")
-        {
-            return ExternalImportOutcome.Conflict("Only an external campaign takes its assignments from a file; this one is launched by the platform.");
-        }
-
-        if (campaign.Status is "cancelled" or "completed")
-        {
-            return ExternalImportOutcome.Conflict($"The campaign is {campaign.Status}.");
+            return refusal!;
         }
 
         var waves = campaign.Design.Waves;

@@ -14,7 +14,7 @@ namespace Campaigns.Features.External;
 public static class ExternalCampaignsApi
 {
     public static IServiceCollection AddExternalCampaigns(this IServiceCollection services) =>
-        services.AddSingleton<AssignmentImport>();
+        services.AddSingleton<AssignmentImport>().AddSingleton<ContactImport>();
 
     public static IEndpointRouteBuilder MapExternalCampaignsApi(this IEndpointRouteBuilder app)
     {
@@ -28,6 +28,22 @@ public static class ExternalCampaignsApi
                 optional `wave` (default 1), `value_tier`, `clv`, `deal_seeker`, `net_revenue_365`, `orders_365`, `lifecycle`.
                 All or nothing: any bad row refuses the file with every error named (`rows[N].column`, N counting data rows from 1).
                 The campaign then runs and publishes CampaignLaunched and CustomersAssigned. The same file again changes nothing.
+                """)
+            .Accepts<string>("text/csv")
+            .Produces<ExternalImportResult>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        campaign.MapPost("/contacts", ImportContactsAsync)
+            .WithName("ImportExternalContacts")
+            .WithSummary("Import the contacts an external campaign made, from a CSV file")
+            .WithDescription("""
+                Send the CSV file as the request body (Content-Type text/csv, UTF-8), after the assignments. Columns: the customer
+                (`customer_id`, or `source` and `external_id`); `channel` (direct_mail, outbound_call, email, sms); `at` (a date
+                yyyy-MM-dd or a timestamp); `cost`; optional `step` (plan step, default 1) and `offer_code`. All or nothing; one
+                contact per customer and step, and the same file again records nothing new. Contacts are published in
+                ContactsDispatched; contacts made to control members are recorded as they happened and counted in the answer.
                 """)
             .Accepts<string>("text/csv")
             .Produces<ExternalImportResult>()
@@ -59,11 +75,26 @@ public static class ExternalCampaignsApi
             started = parsed;
         }
 
+        return await ReadFileAsync(request, text => import.ImportAsync(campaignId, text, started, ct), campaignId);
+    }
+
+    private static async Task<IResult> ImportContactsAsync(Guid campaignId, HttpRequest request, ContactImport import, CancellationToken ct)
+    {
+        if (!CsvDialect.IsCsvContentType(request.ContentType))
+        {
+            return UnsupportedMediaType(request.ContentType);
+        }
+
+        return await ReadFileAsync(request, text => import.ImportAsync(campaignId, text, ct), campaignId);
+    }
+
+    // The body as UTF-8 text; bytes that are not UTF-8 refuse the file.
+    private static async Task<IResult> ReadFileAsync(HttpRequest request, Func<TextReader, Task<ExternalImportOutcome>> import, Guid campaignId)
+    {
         using var text = new StreamReader(request.Body, new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true);
-        ExternalImportOutcome outcome;
         try
         {
-            outcome = await import.ImportAsync(campaignId, text, started, ct);
+            return ToResult(await import(text), campaignId);
         }
         catch (DecoderFallbackException)
         {
@@ -71,8 +102,6 @@ public static class ExternalCampaignsApi
             errors.Add("file", "is not valid UTF-8");
             return errors.ToProblem();
         }
-
-        return ToResult(outcome, campaignId);
     }
 
     internal static IResult ToResult(ExternalImportOutcome outcome, Guid campaignId)
