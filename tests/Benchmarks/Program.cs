@@ -4,6 +4,7 @@ using Benchmarks;
 // Usage: Benchmarks ingest [--rows N] [--customers N] [--skip-single] [--seconds N]
 //        Benchmarks segmentation [--customers N] [--transactions N]
 //        Benchmarks freshness [--rate N] [--seconds N]
+//        Benchmarks campaigns [--members N]
 // Reads the server settings from the environment (./deploy/platform bench exports them).
 var settings = BenchSettings.FromEnvironment();
 var command = args.FirstOrDefault() ?? "help";
@@ -30,11 +31,14 @@ switch (command)
     case "freshness":
         await new FreshnessBenchmark(settings).RunAsync(Option("--rate", 5_000), Option("--seconds", 30));
         break;
+    case "campaigns":
+        await new CampaignsBenchmark(settings).RunAsync(Option("--members", 1_000_000));
+        break;
     case "segmentation":
         await new SegmentationBenchmark(settings).RunAsync(Option("--customers", 1_000_000), Option("--transactions", 5_000_000));
         break;
     default:
-        Console.WriteLine("usage: Benchmarks ingest [--rows N] [--customers N] [--seconds N] [--skip-single] [--skip-bulk] | segmentation [--customers N] [--transactions N] | freshness [--rate N] [--seconds N]");
+        Console.WriteLine("usage: Benchmarks ingest [--rows N] [--customers N] [--seconds N] [--skip-single] [--skip-bulk] | segmentation [--customers N] [--transactions N] | freshness [--rate N] [--seconds N] | campaigns [--members N]");
         return 2;
 }
 
