@@ -1,3 +1,5 @@
+using Campaigns.Features.Design;
+using Campaigns.Features.Launch;
 using Dapper;
 using Npgsql;
 using Platform.Data.Jobs;
@@ -12,7 +14,7 @@ namespace Campaigns.Features.Dispatch;
 public sealed class DispatchPlanner(JobStore jobs, TimeProvider time) : ICampaignLaunchListener
 {
     private const string SelectSql = """
-        SELECT id, code, status, design::text AS Design, launched_at AS LaunchedAt FROM campaigns WHERE id = @Id FOR UPDATE
+        SELECT id, code, status, design::text AS Design, launched_at AS LaunchedAt, launched_waves::text AS LaunchedWaves FROM campaigns WHERE id = @Id FOR UPDATE
         """;
 
     private const string ScheduleSql = "UPDATE campaigns SET status = 'scheduled', updated_at = @Now WHERE id = @Id AND status = 'draft'";
@@ -23,14 +25,15 @@ public sealed class DispatchPlanner(JobStore jobs, TimeProvider time) : ICampaig
         ArgumentNullException.ThrowIfNull(transaction);
         var connection = transaction.Connection!;
         var now = time.GetUtcNow();
-        var campaign = await connection.QuerySingleAsync<CampaignRow>(new CommandDefinition(SelectSql, new { Id = campaignId }, transaction, cancellationToken: ct));
+        var campaign = await connection.QuerySingleAsync<PlannedCampaign>(new CommandDefinition(SelectSql, new { Id = campaignId }, transaction, cancellationToken: ct));
         if (campaign.Status is "cancelled" or "completed")
         {
             return;
         }
 
-        var design = DesignJson.Read(campaign.Design);
-        var waves = DesignJson.WavesOf(design, campaign.LaunchedAt ?? now);
+        var design = CampaignDesignJson.Deserialize(campaign.Design);
+        // The waves the launch fixed (starts already past moved to launch), as CampaignLaunched announced them.
+        var waves = campaign.LaunchedWaves is { } launched ? LaunchWaves.Deserialize(launched) : LaunchWaves.Materialize(design.Waves, campaign.LaunchedAt ?? now);
         var lastStep = DateTimeOffset.MinValue;
         foreach (var wave in waves)
         {
@@ -51,6 +54,8 @@ public sealed class DispatchPlanner(JobStore jobs, TimeProvider time) : ICampaig
         await jobs.EnqueueAsync(transaction, DispatchJobs.Completion, new CompletionJob(campaignId), lastStep.AddDays(design.ResponseWindowDays), campaignId.ToString(), ct);
         await connection.ExecuteAsync(new CommandDefinition(ScheduleSql, new { Id = campaignId, Now = now }, transaction, cancellationToken: ct));
     }
+
+    private sealed record PlannedCampaign(Guid Id, string Code, string Status, string Design, DateTimeOffset? LaunchedAt, string? LaunchedWaves);
 
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 }

@@ -1,3 +1,4 @@
+using Campaigns.Features.Design;
 using Campaigns.Features.Channels;
 using Campaigns.Features.Policy;
 using Dapper;
@@ -145,7 +146,7 @@ public sealed class StepJobHandler(NpgsqlDataSource db, Outbox outbox, DeliveryB
         }
 
         var now = time.GetUtcNow();
-        var design = DesignJson.Read(campaign.Design);
+        var design = CampaignDesignJson.Deserialize(campaign.Design);
         var cell = design.Cells.Single(c => c.Code == payload.Cell);
         var step = cell.Steps.Single(s => s.Number == payload.Step);
         var members = (await connection.QueryAsync<CandidateRow>(new CommandDefinition(CandidatesSql, new

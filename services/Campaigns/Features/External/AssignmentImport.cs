@@ -1,4 +1,4 @@
-using Campaigns.Features.Design;
+using Campaigns.Features.Launch;
 using Dapper;
 using Npgsql;
 using NpgsqlTypes;
@@ -72,7 +72,7 @@ public sealed class AssignmentImport(NpgsqlDataSource dataSource, Outbox outbox,
 
     private const string LaunchedSql = """
         UPDATE campaigns SET status = 'running', launch_state = 'assigned', member_count = @Count, assigned_count = @Count,
-            launched_at = @LaunchedAt, updated_at = @Now
+            launched_at = @LaunchedAt, launched_waves = @Waves::jsonb, updated_at = @Now
         WHERE id = @CampaignId
         """;
 
@@ -208,9 +208,11 @@ public sealed class AssignmentImport(NpgsqlDataSource dataSource, Outbox outbox,
         var now = time.GetUtcNow();
         var launchedAt = waves.Count > 0 ? waves.Min(w => w.StartsAt) : startedAt!.Value;
         await connection.ExecuteAsync(new CommandDefinition(InsertSql, new { CampaignId = campaignId }, tx, cancellationToken: ct));
-        await outbox.AddAsync(tx, Launched(campaign, launchedAt, rows), ct);
+        // An external campaign's waves happened when they happened: kept as designed (or one wave from the start given).
+        IReadOnlyList<CampaignWave> launchedWaves = waves.Count > 0 ? waves : [new CampaignWave { Number = 1, Share = 1, StartsAt = launchedAt }];
+        await outbox.AddAsync(tx, LaunchEvents.Launched(campaignId, campaign.Design, null, launchedAt, launchedWaves, rows, 0), ct);
         await PublishAssignmentsAsync(tx, campaignId, rows, ct);
-        await connection.ExecuteAsync(new CommandDefinition(LaunchedSql, new { CampaignId = campaignId, Count = rows, LaunchedAt = launchedAt, Now = now }, tx, cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition(LaunchedSql, new { CampaignId = campaignId, Count = rows, LaunchedAt = launchedAt, Waves = LaunchWaves.Serialize(launchedWaves), Now = now }, tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
         return ExternalImportOutcome.Imported(new ExternalImportResult(rows, byCell, Replayed: false));
     }
@@ -239,26 +241,4 @@ public sealed class AssignmentImport(NpgsqlDataSource dataSource, Outbox outbox,
         }
     }
 
-    private static CampaignLaunched Launched(ExternalCampaign campaign, DateTimeOffset launchedAt, int members)
-    {
-        var design = campaign.Design;
-        return new CampaignLaunched
-        {
-            CampaignId = campaign.Id,
-            Code = design.Code,
-            Name = design.Name,
-            Objective = design.Objective,
-            Kind = design.Kind,
-            SnapshotId = null,
-            LaunchedAt = launchedAt,
-            ResponseWindowDays = design.ResponseWindowDays,
-            Budget = design.Budget,
-            Currency = design.Currency,
-            Cells = design.Cells,
-            Waves = design.Waves.Count > 0 ? design.Waves : [new CampaignWave { Number = 1, Share = 1, StartsAt = launchedAt }],
-            Offers = design.Offers,
-            MemberCount = members,
-            GlobalControlShare = 0,
-        };
-    }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Campaigns.Features.Customers;
 using Campaigns.Features.Design;
 using Campaigns.Features.Dispatch;
@@ -30,9 +29,6 @@ public sealed class AssignmentJob(
 {
     /// <summary>The job kind.</summary>
     public static readonly JobKind<AssignCampaign> Kind = new("campaigns.assign");
-
-    /// <summary>How designs and waves are stored as JSON.</summary>
-    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private const string LockSql = """
         SELECT id AS Id, status AS Status, launch_state AS LaunchState, design::text AS Design, snapshot_id AS SnapshotId,
@@ -100,27 +96,10 @@ public sealed class AssignmentJob(
         var memberCount = await connection.ExecuteScalarAsync<int>(new CommandDefinition(MemberCountSql, new { SnapshotId = snapshotId }, tx, cancellationToken: ct));
         await connection.ExecuteAsync(new CommandDefinition(BeginSql, new
         {
-            CampaignId = campaignId, MemberCount = memberCount, Waves = JsonSerializer.Serialize(waves, Json),
+            CampaignId = campaignId, MemberCount = memberCount, Waves = LaunchWaves.Serialize(waves),
             globalControl.Share, globalControl.Salt, Now = now,
         }, tx, cancellationToken: ct));
-        await outbox.AddAsync(tx, new CampaignLaunched
-        {
-            CampaignId = campaignId,
-            Code = design.Code,
-            Name = design.Name,
-            Objective = design.Objective,
-            Kind = design.Kind,
-            SnapshotId = snapshotId,
-            LaunchedAt = campaign.LaunchedAt ?? now,
-            ResponseWindowDays = design.ResponseWindowDays,
-            Budget = design.Budget,
-            Currency = design.Currency,
-            Cells = design.Cells,
-            Waves = waves,
-            Offers = design.Offers,
-            MemberCount = memberCount,
-            GlobalControlShare = globalControl.Share,
-        }, ct);
+        await outbox.AddAsync(tx, LaunchEvents.Launched(campaignId, design, snapshotId, campaign.LaunchedAt ?? now, waves, memberCount, globalControl.Share), ct);
         await tx.CommitAsync(ct);
         return true;
     }
@@ -141,7 +120,7 @@ public sealed class AssignmentJob(
         // this chunk to commit and then anonymizes the customer's new assignment.
         await ErasedCustomers.LockSharedAsync(tx, ct);
         var design = campaign.ReadDesign();
-        var waves = JsonSerializer.Deserialize<List<CampaignWave>>(campaign.LaunchedWaves!, Json)!;
+        var waves = LaunchWaves.Deserialize(campaign.LaunchedWaves!);
         var statement = AssignmentStatement.For(campaignId, snapshotId, design.Cells, waves,
             new GlobalControl(campaign.GlobalControlShare ?? 0, campaign.GlobalControlSalt ?? Guid.Empty), fromStart: campaign.AssignCursor is null);
         if (campaign.AssignCursor is { } cursor)
@@ -209,6 +188,6 @@ public sealed class AssignmentJob(
         public Guid? GlobalControlSalt { get; set; }
 
         public CampaignDesign ReadDesign() =>
-            JsonSerializer.Deserialize<CampaignDesign>(Design, Json) ?? throw new JobFailedException($"campaign {Id} has no design");
+            CampaignDesignJson.Deserialize(Design);
     }
 }

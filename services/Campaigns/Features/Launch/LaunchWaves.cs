@@ -1,3 +1,5 @@
+using System.Text.Json;
+using Campaigns.Features.Design;
 using Platform.Contracts.Campaigns;
 
 namespace Campaigns.Features.Launch;
@@ -20,4 +22,11 @@ public static class LaunchWaves
 
         return [.. designed.OrderBy(w => w.Number).Select(w => w.StartsAt < launchedAt ? w with { StartsAt = launchedAt } : w)];
     }
+
+    /// <summary>Waves as kept in <c>campaigns.launched_waves</c> (the design's JSON options).</summary>
+    public static string Serialize(IReadOnlyList<CampaignWave> waves) => JsonSerializer.Serialize(waves, CampaignDesignJson.Options);
+
+    /// <summary>Waves kept in <c>campaigns.launched_waves</c>.</summary>
+    public static IReadOnlyList<CampaignWave> Deserialize(string json) =>
+        JsonSerializer.Deserialize<List<CampaignWave>>(json, CampaignDesignJson.Options) ?? throw new JsonException("campaigns.launched_waves holds null");
 }
