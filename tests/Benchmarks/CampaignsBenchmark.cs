@@ -185,7 +185,12 @@ internal sealed class CampaignsBenchmark(BenchSettings settings)
             await seed.ExecuteNonQueryAsync();
         }
 
-        await using var analyze = new NpgsqlCommand("DROP TABLE bench_ids; VACUUM ANALYZE", connection) { CommandTimeout = 0 };
+        await using (var drop = new NpgsqlCommand("DROP TABLE bench_ids", connection))
+        {
+            await drop.ExecuteNonQueryAsync();
+        }
+
+        await using var analyze = new NpgsqlCommand("VACUUM ANALYZE", connection) { CommandTimeout = 0 };
         await analyze.ExecuteNonQueryAsync();
     }
 

@@ -27,9 +27,10 @@ CREATE TABLE contacts (
     block_reason  text          NULL,
     erased        boolean       NOT NULL DEFAULT false
 );
-CREATE INDEX contacts_campaign_step ON contacts (campaign_id, step, wave, contact_id);
--- "is this member done with this step?" for every member a step job looks at
-CREATE INDEX contacts_member_step ON contacts (campaign_id, customer_id, step);
+-- "Is this member done with this step?" for every member a step job looks at, and a step's contacts for its export.
+-- One index on purpose: with a second one led by (campaign_id, step), statistics taken before a step (no contacts of
+-- it yet) made the planner answer the question by scanning all of the step's contacts for every member.
+CREATE INDEX contacts_campaign_step_member ON contacts (campaign_id, step, customer_id);
 CREATE INDEX contacts_campaign_at ON contacts (campaign_id, at, contact_id);
 -- Frequency caps and capacity count made contacts of all campaigns per customer / per channel and day.
 CREATE INDEX contacts_customer_at ON contacts (customer_id, at) WHERE status IN ('dispatched', 'exported');

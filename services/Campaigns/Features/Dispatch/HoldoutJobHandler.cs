@@ -15,7 +15,7 @@ public sealed class HoldoutJobHandler(NpgsqlDataSource db, IOptions<DispatchOpti
     private const string MembersSql = """
         SELECT a.customer_id AS CustomerId, a.cell FROM assignments a
         WHERE a.campaign_id = @CampaignId AND a.wave = @Wave AND a.cell IN ('control', 'global_control') AND a.customer_id > @After
-          AND NOT EXISTS (SELECT 1 FROM contacts k WHERE k.campaign_id = a.campaign_id AND k.customer_id = a.customer_id AND k.step = 0)
+          AND (SELECT 1 FROM contacts k WHERE k.campaign_id = @CampaignId AND k.step = 0 AND k.customer_id = a.customer_id LIMIT 1) IS NULL -- see StepJobHandler
         ORDER BY a.customer_id
         LIMIT @Limit
         """;
@@ -32,6 +32,11 @@ public sealed class HoldoutJobHandler(NpgsqlDataSource db, IOptions<DispatchOpti
     {
         ArgumentNullException.ThrowIfNull(payload);
         var after = Guid.Empty;
+        await using (var analyze = await db.OpenConnectionAsync(ct))
+        {
+            await analyze.ExecuteAsync(new CommandDefinition("ANALYZE contacts", cancellationToken: ct)); // see StepJobHandler
+        }
+
         while (true)
         {
             await using var connection = await db.OpenConnectionAsync(ct);

@@ -53,9 +53,11 @@ public sealed class StepJobHandler(NpgsqlDataSource db, Outbox outbox, DeliveryB
         LEFT JOIN snapshot_members s ON s.snapshot_id = cp.snapshot_id AND s.customer_id = a.customer_id
         WHERE a.campaign_id = @CampaignId AND a.wave = @Wave AND a.cell = @Cell
           AND (coalesce(a.clv, '-infinity'::float8), a.net_revenue_365, a.customer_id) < (@AfterClv, @AfterRevenue, @AfterCustomer)
-          AND NOT EXISTS (SELECT 1 FROM contacts k WHERE k.campaign_id = a.campaign_id AND k.customer_id = a.customer_id AND k.step = @Step)
-          AND NOT EXISTS (SELECT 1 FROM contact_deferrals d WHERE d.campaign_id = a.campaign_id AND d.customer_id = a.customer_id
-                            AND d.step = @Step AND d.not_before > @Now)
+          -- Scalar subqueries, not NOT EXISTS: they stay one index lookup per member whatever the statistics say
+          -- (as an anti-join, statistics from before the step made the planner scan the step's contacts per member).
+          AND (SELECT 1 FROM contacts k WHERE k.campaign_id = @CampaignId AND k.step = @Step AND k.customer_id = a.customer_id LIMIT 1) IS NULL
+          AND (SELECT 1 FROM contact_deferrals d WHERE d.campaign_id = @CampaignId AND d.customer_id = a.customer_id
+                 AND d.step = @Step AND d.not_before > @Now LIMIT 1) IS NULL
           AND NOT EXISTS (SELECT 1 FROM erased_customers e WHERE e.customer_id = a.customer_id)
         ORDER BY coalesce(a.clv, '-infinity'::float8) DESC, a.net_revenue_365 DESC, a.customer_id DESC
         LIMIT @Limit
@@ -104,6 +106,13 @@ public sealed class StepJobHandler(NpgsqlDataSource db, Outbox outbox, DeliveryB
         ArgumentNullException.ThrowIfNull(payload);
         while (true)
         {
+            // Contacts grow by whole steps at a time; with statistics from before, the planner's "not contacted yet"
+            // check turns into a scan of all contacts per chunk. A sample costs milliseconds.
+            await using (var analyze = await db.OpenConnectionAsync(ct))
+            {
+                await analyze.ExecuteAsync(new CommandDefinition("ANALYZE contacts", cancellationToken: ct));
+            }
+
             var after = (Clv: double.PositiveInfinity, Revenue: decimal.MaxValue, Customer: Guid.AllBitsSet);
             while (await RunChunkAsync(payload, after, ct) is { } last)
             {

@@ -157,6 +157,8 @@ public sealed class AssignmentJob(
             {
                 CampaignId = campaignId, Status = firstStart <= now ? "running" : "scheduled", Now = now,
             }, tx, cancellationToken: ct));
+            // Fresh statistics for the step jobs' queries over the assignments just written (see SnapshotReceipt).
+            await connection.ExecuteAsync(new CommandDefinition("ANALYZE assignments", transaction: tx, cancellationToken: ct));
             // Dispatch schedules the steps here, so they exist if and only if the launch's completion commits.
             foreach (var listener in listeners)
             {

@@ -38,6 +38,13 @@ public static class SnapshotReceipt
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(jobs);
         var completed = await tx.Connection!.ExecuteAsync(new CommandDefinition(CompleteSql, new { snapshot.SnapshotId, Now = now }, tx, cancellationToken: ct)) == 1;
+        if (completed)
+        {
+            // The members just arrived in bulk: without fresh statistics the planner takes the table for empty and
+            // the assignment and preview queries over it pick plans that scan it again for every chunk.
+            await tx.Connection!.ExecuteAsync(new CommandDefinition("ANALYZE snapshot_members", transaction: tx, cancellationToken: ct));
+        }
+
         if (completed && snapshot.Purpose == SnapshotRequester.Launch)
         {
             await jobs.EnqueueAsync(tx, AssignmentJob.Kind, new AssignCampaign(snapshot.CampaignId), uniqueKey: snapshot.SnapshotId.ToString(), ct: ct);
