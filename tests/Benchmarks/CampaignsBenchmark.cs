@@ -68,7 +68,8 @@ internal sealed class CampaignsBenchmark(BenchSettings settings)
         await BenchService.CreateVirtualHostAsync(VirtualHost);
         using var segmentation = await BenchService.StartAsync(settings, "Segmentation", SegmentationUrl, SegmentationDatabase, VirtualHost,
             new Dictionary<string, string> { ["Scoring__Schedule__Enabled"] = "false" });
-        using var campaigns = await BenchService.StartAsync(settings, "Campaigns", CampaignsUrl, CampaignsDatabase, VirtualHost);
+        using var campaigns = await BenchService.StartAsync(settings, "Campaigns", CampaignsUrl, CampaignsDatabase, VirtualHost,
+            Environment.GetEnvironmentVariable("BENCH_DISPATCH_CHUNK") is { Length: > 0 } chunk ? new Dictionary<string, string> { ["Dispatch__ChunkSize"] = chunk } : null);
 
         Console.WriteLine($"[bench] seeding {members:N0} customers (profiles with a year of purchases in Segmentation, contact details in Campaigns)");
         var stopwatch = Stopwatch.StartNew();
