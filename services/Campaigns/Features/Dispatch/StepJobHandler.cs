@@ -35,7 +35,7 @@ public sealed class StepJobHandler(NpgsqlDataSource db, Outbox outbox, DeliveryB
     private const string CandidatesSql = """
         SELECT a.customer_id AS CustomerId, a.clv, a.net_revenue_365 AS NetRevenue365,
                c.first_name AS FirstName, c.last_name AS LastName, c.email, c.phone, c.address_line AS AddressLine,
-               c.postal_code AS PostalCode, c.city, c.region, c.country,
+               c.postal_code AS PostalCode, c.city, c.region, btrim(c.country) AS Country,
                c.consent_email AS ConsentEmail, c.consent_sms AS ConsentSms, c.consent_mail AS ConsentMail, c.consent_phone AS ConsentPhone,
                ARRAY(SELECT DISTINCT r.channel FROM responses r WHERE r.customer_id = a.customer_id AND r.type = @OptedOut) AS OptedOutChannels,
                EXISTS (SELECT 1 FROM responses r WHERE r.campaign_code = @Code AND r.customer_id = a.customer_id AND r.type = ANY(@RespondedTypes)) AS Responded,
@@ -45,8 +45,7 @@ public sealed class StepJobHandler(NpgsqlDataSource db, Outbox outbox, DeliveryB
                        WHERE p.campaign_id = a.campaign_id AND p.customer_id = a.customer_id AND p.step = @Step - 1
                          AND p.status IN ('dispatched', 'exported')) AS PreviousReached,
                s.consent_email AS LaunchConsentEmail, s.consent_sms AS LaunchConsentSms, s.consent_mail AS LaunchConsentMail,
-               s.consent_phone AS LaunchConsentPhone,
-               coalesce(a.clv, '-infinity'::float8) AS SortClv
+               s.consent_phone AS LaunchConsentPhone
         FROM assignments a
         JOIN campaigns cp ON cp.id = a.campaign_id
         LEFT JOIN customers c ON c.customer_id = a.customer_id
@@ -158,7 +157,7 @@ public sealed class StepJobHandler(NpgsqlDataSource db, Outbox outbox, DeliveryB
         var design = CampaignDesignJson.Deserialize(campaign.Design);
         var cell = design.Cells.Single(c => c.Code == payload.Cell);
         var step = cell.Steps.Single(s => s.Number == payload.Step);
-        var members = (await connection.QueryAsync<CandidateRow>(new CommandDefinition(CandidatesSql, new
+        var members = (await connection.QueryAsync<MemberCandidate>(new CommandDefinition(CandidatesSql, new
         {
             payload.CampaignId, payload.Wave, payload.Cell, payload.Step, campaign.Code, Now = now,
             OptedOut = ResponseTypes.OptedOut, RespondedTypes = ResponseTypes.Responded, ReachedTypes = ResponseTypes.Reached,
@@ -196,8 +195,7 @@ public sealed class StepJobHandler(NpgsqlDataSource db, Outbox outbox, DeliveryB
                 recent[member.CustomerId] = history = [];
             }
 
-            var candidate = member.ToCandidate();
-            rows.Add((candidate, decider.Decide(candidate, history)));
+            rows.Add((member, decider.Decide(member, history)));
         }
 
         var recorded = rows.Where(r => r.Decision.Outcome != ContactOutcome.Defer).ToList();
@@ -259,47 +257,9 @@ public sealed class StepJobHandler(NpgsqlDataSource db, Outbox outbox, DeliveryB
         await deliveries.AddAsync(tx, campaign, payload, cell.OfferCode, policy, webhook, now, ct);
         await tx.CommitAsync(ct);
         var last = members[^1];
-        return (last.SortClv, last.NetRevenue365, last.CustomerId);
+        return (last.Clv ?? double.NegativeInfinity, last.NetRevenue365, last.CustomerId); // the order's coalesce(clv, -infinity)
     }
 
     private static async Task<string?> StatusAsync(NpgsqlConnection connection, Guid id, CancellationToken ct) =>
         await connection.ExecuteScalarAsync<string>(new CommandDefinition("SELECT status FROM campaigns WHERE id = @id", new { id }, cancellationToken: ct));
-
-    private sealed record CandidateRow
-    {
-        public required Guid CustomerId { get; init; }
-        public double? Clv { get; init; }
-        public decimal NetRevenue365 { get; init; }
-        public string? FirstName { get; init; }
-        public string? LastName { get; init; }
-        public string? Email { get; init; }
-        public string? Phone { get; init; }
-        public string? AddressLine { get; init; }
-        public string? PostalCode { get; init; }
-        public string? City { get; init; }
-        public string? Region { get; init; }
-        public string? Country { get; init; }
-        public bool? ConsentEmail { get; init; }
-        public bool? ConsentSms { get; init; }
-        public bool? ConsentMail { get; init; }
-        public bool? ConsentPhone { get; init; }
-        public string[] OptedOutChannels { get; init; } = [];
-        public bool Responded { get; init; }
-        public bool PreviousReached { get; init; }
-        public bool? LaunchConsentEmail { get; init; }
-        public bool? LaunchConsentSms { get; init; }
-        public bool? LaunchConsentMail { get; init; }
-        public bool? LaunchConsentPhone { get; init; }
-        public double SortClv { get; init; }
-
-        public MemberCandidate ToCandidate() => new()
-        {
-            CustomerId = CustomerId, Clv = Clv, NetRevenue365 = NetRevenue365, FirstName = FirstName, LastName = LastName,
-            Email = Email, Phone = Phone, AddressLine = AddressLine, PostalCode = PostalCode, City = City, Region = Region,
-            Country = Country?.Trim(), ConsentEmail = ConsentEmail, ConsentSms = ConsentSms, ConsentMail = ConsentMail,
-            ConsentPhone = ConsentPhone, OptedOutChannels = OptedOutChannels,
-            LaunchConsentEmail = LaunchConsentEmail, LaunchConsentSms = LaunchConsentSms, LaunchConsentMail = LaunchConsentMail,
-            LaunchConsentPhone = LaunchConsentPhone, Responded = Responded, PreviousReached = PreviousReached,
-        };
-    }
 }

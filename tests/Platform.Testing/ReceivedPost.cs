@@ -1,4 +1,4 @@
-namespace Campaigns.IntegrationTests.Channels;
+namespace Platform.Testing;
 
 /// <summary>One post the sink received.</summary>
 public sealed record ReceivedPost(int Number, string? Timestamp, string? Signature, string Body, bool Failed);
