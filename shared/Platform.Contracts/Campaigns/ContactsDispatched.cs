@@ -28,7 +28,7 @@ public sealed record ContactRecord
     /// <summary>Step number of the cell's channel plan.</summary>
     public required int Step { get; init; }
 
-    /// <summary>Channel used (<c>direct_mail</c>, <c>outbound_call</c>, <c>email</c>, <c>sms</c>).</summary>
+    /// <summary>Channel used (<c>direct_mail</c>, <c>outbound_call</c>, <c>email</c>, <c>sms</c>); empty when the member was blocked before a channel was chosen (no reachable channel, control).</summary>
     public required string Channel { get; init; }
 
     /// <summary>Offer made, if any.</summary>
