@@ -162,20 +162,7 @@ public static class CampaignDesignValidator
                 e.Add("code", $"repeats cells[{codes[code]}].code");
             }
 
-            if (cell.Share is not { } share)
-            {
-                e.Add("share", "is required");
-                shareSum = null;
-            }
-            else if (!(share > 0 && share <= 1))
-            {
-                e.Add("share", "must be above 0 and at most 1");
-                shareSum = null;
-            }
-            else
-            {
-                shareSum += share;
-            }
+            shareSum = AddShare(e, cell.Share, shareSum);
 
             var offerCode = Text.Optional(e, "offerCode", cell.OfferCode, MaxCodeLength);
             if (offerCode is not null && !offerCodes.Contains(offerCode))
@@ -398,20 +385,7 @@ public static class CampaignDesignValidator
             }
 
             var e = errors.WithPrefix(field + ".");
-            if (wave.Share is not { } share)
-            {
-                e.Add("share", "is required");
-                shareSum = null;
-            }
-            else if (!(share > 0 && share <= 1))
-            {
-                e.Add("share", "must be above 0 and at most 1");
-                shareSum = null;
-            }
-            else
-            {
-                shareSum += share;
-            }
+            shareSum = AddShare(e, wave.Share, shareSum);
 
             var startsAt = Timestamp(e, "startsAt", wave.StartsAt, required: true);
             if (startsAt is { } start && previousStart is { } previous && start <= previous)
@@ -504,5 +478,23 @@ public static class CampaignDesignValidator
         }
 
         return IsoTimestamp.ToMicroseconds(utc);
+    }
+
+    // A share (of a cell or a wave) checked and added to the running sum; the sum is unknown (null) once one is bad.
+    private static double? AddShare(ValidationErrors e, double? share, double? sum)
+    {
+        if (share is not { } value)
+        {
+            e.Add("share", "is required");
+            return null;
+        }
+
+        if (!(value > 0 && value <= 1))
+        {
+            e.Add("share", "must be above 0 and at most 1");
+            return null;
+        }
+
+        return sum + value;
     }
 }
