@@ -39,7 +39,7 @@ public sealed class ContactDetailsChangedConsumer(Inbox inbox) : IConsumer<Conta
                 return;
             }
 
-            await ErasedCustomers.LockSharedAsync(tx, ct);
+            await ErasureLock.LockSharedAsync(tx, ct);
             await tx.Connection!.ExecuteAsync(new CommandDefinition(UpsertSql, new
             {
                 CustomerIds = customers.Select(c => c.CustomerId).ToArray(),

@@ -36,7 +36,7 @@ public sealed class CustomerErasedConsumer(Inbox inbox, ErrorQueues errorQueues,
         await errorQueues.EraseCustomerAsync(context.Message.CustomerId, context.CancellationToken);
         await inbox.ProcessOnceAsync(context, nameof(CustomerErasedConsumer), async (tx, ct) =>
         {
-            await ErasedCustomers.LockExclusiveAsync(tx, ct);
+            await ErasureLock.LockExclusiveAsync(tx, ct);
             var erased = new { context.Message.CustomerId, context.Message.Version, ErasedAt = context.Message.ErasedAt.ToUniversalTime() };
             await tx.Connection!.ExecuteAsync(new CommandDefinition(TombstoneSql, erased, tx, cancellationToken: ct));
             await tx.Connection!.ExecuteAsync(new CommandDefinition(DeleteSql, erased, tx, cancellationToken: ct));

@@ -1,4 +1,3 @@
-using Campaigns.Features.Customers;
 using Campaigns.Features.Design;
 using Campaigns.Features.Dispatch;
 using Campaigns.Features.Policy;
@@ -118,7 +117,7 @@ public sealed class AssignmentJob(
 
         // An erasure running now either commits first (its snapshot row is gone before this chunk reads) or waits for
         // this chunk to commit and then anonymizes the customer's new assignment.
-        await ErasedCustomers.LockSharedAsync(tx, ct);
+        await ErasureLock.LockSharedAsync(tx, ct);
         var design = campaign.ReadDesign();
         var waves = LaunchWaves.Deserialize(campaign.LaunchedWaves!);
         var statement = AssignmentStatement.For(campaignId, snapshotId, design.Cells, waves,

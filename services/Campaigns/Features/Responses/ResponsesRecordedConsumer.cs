@@ -1,4 +1,3 @@
-using Campaigns.Features.Customers;
 using Dapper;
 using MassTransit;
 using Platform.Contracts.Ingestion;
@@ -30,7 +29,7 @@ public sealed class ResponsesRecordedConsumer(Inbox inbox) : IConsumer<Responses
                 return;
             }
 
-            await ErasedCustomers.LockSharedAsync(tx, ct);
+            await ErasureLock.LockSharedAsync(tx, ct);
             await tx.Connection!.ExecuteAsync(new CommandDefinition(InsertSql, new
             {
                 ResponseIds = responses.Select(r => r.ResponseId).ToArray(),

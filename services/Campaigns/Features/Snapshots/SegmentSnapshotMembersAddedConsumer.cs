@@ -1,4 +1,3 @@
-using Campaigns.Features.Customers;
 using Dapper;
 using MassTransit;
 using Platform.Contracts.Segmentation;
@@ -54,7 +53,7 @@ public sealed class SegmentSnapshotMembersAddedConsumer(Inbox inbox, JobStore jo
             }
 
             await connection.ExecuteAsync(new CommandDefinition(CountSql, new { message.SnapshotId, message.BatchCount, message.MemberCount }, tx, cancellationToken: ct));
-            await ErasedCustomers.LockSharedAsync(tx, ct);
+            await ErasureLock.LockSharedAsync(tx, ct);
             var members = message.Members;
             await connection.ExecuteAsync(new CommandDefinition(MembersSql, new
             {

@@ -38,36 +38,10 @@ public sealed class CustomerErasedConsumer(Inbox inbox, ErrorQueues errorQueues)
         await errorQueues.EraseCustomerAsync(context.Message.CustomerId, context.CancellationToken);
         await inbox.ProcessOnceAsync(context, nameof(CustomerErasedConsumer), async (tx, ct) =>
         {
-            await ErasedCustomers.LockExclusiveAsync(tx, ct);
+            await ErasureLock.LockExclusiveAsync(tx, ct);
             var erased = new { context.Message.CustomerId, context.Message.ErasedAt, context.Message.Version };
             await tx.Connection!.ExecuteAsync(new CommandDefinition(TombstoneSql, erased, tx, cancellationToken: ct));
             await tx.Connection!.ExecuteAsync(new CommandDefinition(DeleteSql, erased, tx, cancellationToken: ct));
         });
-    }
-}
-
-/// <summary>
-/// Orders erasures against writes that create per-customer data. Without it, an upsert and an erasure of the same
-/// customer running at once could each miss the other's uncommitted row (the upsert sees no tombstone yet, the
-/// erasure no profile yet) and the profile would survive. Writers hold the lock shared (they run side by side),
-/// an erasure holds it exclusively; erasures are rare and short. Take it first in the transaction, then check
-/// <c>erased_customers</c> in a later statement: it sees every erasure committed before.
-/// </summary>
-public static class ErasedCustomers
-{
-    // Arbitrary, shared by all replicas; not the migration runner's key.
-    private const long LockKey = 7_290_412_101;
-
-    /// <summary>For consumers that write per-customer rows: skip ids whose tombstone is as new as or newer than the data.</summary>
-    public static Task LockSharedAsync(NpgsqlTransaction tx, CancellationToken ct) =>
-        LockAsync(tx, "SELECT pg_advisory_xact_lock_shared(@LockKey)", ct);
-
-    internal static Task LockExclusiveAsync(NpgsqlTransaction tx, CancellationToken ct) =>
-        LockAsync(tx, "SELECT pg_advisory_xact_lock(@LockKey)", ct);
-
-    private static async Task LockAsync(NpgsqlTransaction tx, string sql, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(tx);
-        await tx.Connection!.ExecuteAsync(new CommandDefinition(sql, new { LockKey }, tx, cancellationToken: ct));
     }
 }

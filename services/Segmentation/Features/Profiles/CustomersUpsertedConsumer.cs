@@ -47,7 +47,7 @@ public sealed class CustomersUpsertedConsumer(Inbox inbox, TimeProvider time) : 
                 return; // a batch emptied by an erasure in Ingestion's outbox
             }
 
-            await ErasedCustomers.LockSharedAsync(tx, ct);
+            await ErasureLock.LockSharedAsync(tx, ct);
             var now = time.GetUtcNow();
             await tx.Connection!.ExecuteAsync(new CommandDefinition(UpsertSql, new
             {

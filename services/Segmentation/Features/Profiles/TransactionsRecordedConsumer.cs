@@ -105,7 +105,7 @@ public sealed class TransactionsRecordedConsumer(Inbox inbox, TimeProvider time)
                 return;
             }
 
-            await ErasedCustomers.LockSharedAsync(tx, ct);
+            await ErasureLock.LockSharedAsync(tx, ct);
             await tx.Connection!.ExecuteAsync(new CommandDefinition(AddSql, new
             {
                 CustomerIds = t.Select(x => x.CustomerId).ToArray(),
