@@ -71,6 +71,16 @@ public static class AssignmentHash
         return bounds;
     }
 
+    /// <summary>
+    /// The same mapping in SQL: the 0-based slot of <paramref name="draw"/> (a SQL expression in [0, 1)) under
+    /// <paramref name="thresholdsParameter"/>, a double precision[] parameter holding <see cref="SlotThresholds"/>.
+    /// <c>width_bucket</c> counts the thresholds at or below the draw, which is the first slot whose bound exceeds it.
+    /// </summary>
+    public static string SqlSlot(string draw, string thresholdsParameter) => $"width_bucket({draw}, {thresholdsParameter}::double precision[])";
+
+    /// <summary>The cumulative bounds but the last (which is 1): the lower bounds of slots 1..n-1, for <see cref="SqlSlot"/>.</summary>
+    public static double[] SlotThresholds(IReadOnlyList<double> shares) => CumulativeBounds(shares)[..^1];
+
     /// <summary>The slot of draw <paramref name="u"/> under <paramref name="bounds"/> (from <see cref="CumulativeBounds"/>).</summary>
     public static int Slot(double u, IReadOnlyList<double> bounds)
     {

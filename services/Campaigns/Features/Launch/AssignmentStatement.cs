@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using Campaigns.Features.Assignment;
 using Campaigns.Features.Design;
 using Campaigns.Features.Policy;
@@ -49,19 +47,23 @@ public sealed class AssignmentStatement
         parameters.Add("GlobalControlShare", globalControl.Share);
         parameters.Add("GlobalControlSalt", globalControl.Salt);
 
-        var cellCase = Case("u", AssignmentHash.CumulativeBounds([.. cells.Select(c => c.Share)]), "Cell", i => cells[i].Code, parameters);
-        var waveCase = Case("w", AssignmentHash.CumulativeBounds([.. waves.Select(w => w.Share)]), "Wave", i => waves[i].Number, parameters);
+        parameters.Add("CellThresholds", AssignmentHash.SlotThresholds([.. cells.Select(c => c.Share)]));
+        parameters.Add("CellCodes", cells.Select(c => c.Code).ToArray());
+        parameters.Add("WaveThresholds", AssignmentHash.SlotThresholds([.. waves.Select(w => w.Share)]));
+        parameters.Add("WaveNumbers", waves.Select(w => w.Number).ToArray());
+        var cellOf = $"(@CellCodes::text[])[1 + {AssignmentHash.SqlSlot(AssignmentHash.SqlExpression("@CampaignId", "m.customer_id"), "@CellThresholds")}]";
+        var waveOf = $"(@WaveNumbers::integer[])[1 + {AssignmentHash.SqlSlot(AssignmentHash.SqlExpression("@WaveSalt", "m.customer_id"), "@WaveThresholds")}]";
         var after = fromStart ? "" : "AND m.customer_id > @Cursor";
         var sql = $"""
             WITH chunk AS MATERIALIZED (
                 SELECT d.customer_id,
-                       CASE WHEN d.global_control THEN '{CampaignDesign.GlobalControlCell}' ELSE {cellCase} END AS cell,
-                       {waveCase} AS wave,
+                       CASE WHEN d.global_control THEN '{CampaignDesign.GlobalControlCell}' ELSE d.cell END AS cell,
+                       d.wave,
                        d.global_control, d.value_tier, d.clv, d.deal_seeker, d.net_revenue_365, d.orders_365, d.lifecycle
                 FROM (SELECT m.customer_id, m.value_tier, m.clv, m.deal_seeker, m.net_revenue_365, m.orders_365, m.lifecycle,
                              (@GlobalControlShare > 0 AND {GlobalControl.SqlCondition("m.customer_id")}) AS global_control,
-                             {AssignmentHash.SqlExpression("@CampaignId", "m.customer_id")} AS u,
-                             {AssignmentHash.SqlExpression("@WaveSalt", "m.customer_id")} AS w
+                             {cellOf} AS cell,
+                             {waveOf} AS wave
                       FROM snapshot_members m
                       WHERE m.snapshot_id = @SnapshotId {after}
                       ORDER BY m.customer_id
@@ -78,22 +80,5 @@ public sealed class AssignmentStatement
             ORDER BY customer_id
             """;
         return new AssignmentStatement(sql, parameters);
-    }
-
-    // The first slot whose bound exceeds the draw, as AssignmentHash.Slot does; the last bound is 1, so ELSE is the last slot.
-    private static string Case<T>(string draw, double[] bounds, string name, Func<int, T> value, DynamicParameters parameters)
-    {
-        var sql = new StringBuilder("CASE");
-        for (var i = 0; i < bounds.Length - 1; i++)
-        {
-            var index = i.ToString(CultureInfo.InvariantCulture);
-            parameters.Add($"{name}Bound{index}", bounds[i]);
-            parameters.Add($"{name}Value{index}", value(i));
-            sql.Append(CultureInfo.InvariantCulture, $" WHEN d.{draw} < @{name}Bound{index} THEN @{name}Value{index}");
-        }
-
-        var last = (bounds.Length - 1).ToString(CultureInfo.InvariantCulture);
-        parameters.Add($"{name}Value{last}", value(bounds.Length - 1));
-        return bounds.Length == 1 ? $"@{name}Value{last}" : sql.Append(CultureInfo.InvariantCulture, $" ELSE @{name}Value{last} END").ToString();
     }
 }
