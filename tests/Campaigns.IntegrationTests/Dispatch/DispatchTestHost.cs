@@ -81,7 +81,7 @@ public sealed class DispatchTestHost : IAsyncDisposable
         var id = Guid.NewGuid();
         await Host.ExecuteAsync("""
             INSERT INTO campaigns (id, code, name, kind, objective, segment_id, design, status, launch_state, created_at, updated_at, launched_at)
-            VALUES (@id, @Code, @Name, 'platform', @Objective, @SegmentId, @design::jsonb, 'draft', 'assigned', @now, @now, @now)
+            VALUES (@id, @Code, @Name, 'platform', @Objective, @SegmentId, @design::jsonb, 'scheduled', 'assigned', @now, @now, @now)
             """, new { id, design.Code, design.Name, design.Objective, design.SegmentId, design = JsonSerializer.Serialize(design, Json), now = Clock.GetUtcNow() });
         return id;
     }

@@ -8,16 +8,14 @@ namespace Campaigns.Features.Dispatch;
 
 /// <summary>
 /// Schedules a launched campaign: per wave a holdout job at its start, per (wave, cell, step) a step job due at the wave's
-/// start plus the step's day offset, and the completion job when the last step's response window closes; marks the
-/// campaign scheduled. Unique job keys make a second call (a resumed launch, a second replica) change nothing.
+/// start plus the step's day offset, and the completion job when the last step's response window closes (the launch has
+/// set the campaign scheduled or running). Unique job keys make a second call (a resumed launch, a second replica) change nothing.
 /// </summary>
 public sealed class DispatchPlanner(JobStore jobs, TimeProvider time) : ICampaignLaunchListener
 {
     private const string SelectSql = """
         SELECT id, code, status, design::text AS Design, launched_at AS LaunchedAt, launched_waves::text AS LaunchedWaves FROM campaigns WHERE id = @Id FOR UPDATE
         """;
-
-    private const string ScheduleSql = "UPDATE campaigns SET status = 'scheduled', updated_at = @Now WHERE id = @Id AND status = 'draft'";
 
     /// <inheritdoc />
     public async Task OnCampaignAssignedAsync(NpgsqlTransaction transaction, Guid campaignId, CancellationToken ct)
@@ -52,7 +50,6 @@ public sealed class DispatchPlanner(JobStore jobs, TimeProvider time) : ICampaig
         }
 
         await jobs.EnqueueAsync(transaction, DispatchJobs.Completion, new CompletionJob(campaignId), lastStep.AddDays(design.ResponseWindowDays), campaignId.ToString(), ct);
-        await connection.ExecuteAsync(new CommandDefinition(ScheduleSql, new { Id = campaignId, Now = now }, transaction, cancellationToken: ct));
     }
 
     private sealed record PlannedCampaign(Guid Id, string Code, string Status, string Design, DateTimeOffset? LaunchedAt, string? LaunchedWaves);
