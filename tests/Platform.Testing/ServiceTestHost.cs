@@ -1,3 +1,4 @@
+using MassTransit;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -132,6 +133,14 @@ public sealed class ServiceTestHost<TProgram> : IAsyncDisposable
             extra?.Invoke(services);
         });
     }
+
+    /// <summary>
+    /// Waits until the service's bus is healthy: every receive endpoint started and its queue bound. A message published
+    /// before that (by the test, through the bus) finds no queue bound yet and is dropped by the broker.
+    /// </summary>
+    public Task WaitBusReadyAsync() =>
+        Eventually.TrueAsync(() => Task.FromResult(App.Services.GetRequiredService<IBusControl>().CheckHealth().Status == BusHealthStatus.Healthy),
+            $"{typeof(TProgram).Namespace}'s bus ready", TimeSpan.FromSeconds(60));
 
     private Task WaitLiveAsync() =>
         Eventually.TrueAsync(async () => (await Client.GetAsync("/health/live")).IsSuccessStatusCode, $"{typeof(TProgram).Namespace} up");

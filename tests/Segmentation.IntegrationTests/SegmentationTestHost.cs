@@ -33,7 +33,9 @@ public sealed class SegmentationTestHost : IAsyncDisposable
             settings[key] = value;
         }
 
-        return new(await ServiceTestHost<Program>.StartAsync(purpose, new ServiceTestHostOptions { Settings = settings, OnLoopback = false, Clock = clock }));
+        var host = await ServiceTestHost<Program>.StartAsync(purpose, new ServiceTestHostOptions { Settings = settings, OnLoopback = false, Clock = clock });
+        await host.WaitBusReadyAsync(); // tests publish through the bus right away
+        return new(host);
     }
 
     /// <summary>A second instance of the service on the same database, vhost, settings and clock (a replica); the caller disposes it.</summary>

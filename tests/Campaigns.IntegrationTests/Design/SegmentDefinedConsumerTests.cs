@@ -15,8 +15,7 @@ public sealed class SegmentDefinedConsumerTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _host = await ServiceTestHost<Program>.StartAsync("campaigns-segments", new ServiceTestHostOptions { OnLoopback = false });
-        // Ready means the bus is up, so the consumer's queue is bound before anything is published.
-        await Eventually.TrueAsync(async () => (await Client.GetAsync("/health/ready")).IsSuccessStatusCode, "campaigns ready");
+        await _host.WaitBusReadyAsync(); // the consumer's queue is bound before anything is published
     }
 
     public async Task DisposeAsync() => await _host.DisposeAsync();

@@ -38,9 +38,7 @@ public sealed class LaunchTestHost : IAsyncDisposable
     }
 
     /// <summary>Waits until the bus is healthy (every receive endpoint started and bound), e.g. after a restart.</summary>
-    public Task WaitReadyAsync() =>
-        Eventually.TrueAsync(() => Task.FromResult(Host.App.Services.GetRequiredService<IBusControl>().CheckHealth().Status == BusHealthStatus.Healthy),
-            "campaigns' bus ready", TimeSpan.FromSeconds(60));
+    public Task WaitReadyAsync() => Host.WaitBusReadyAsync();
 
     /// <summary>Cells: control 20 %, a 40 %, b 40 %.</summary>
     public static IReadOnlyList<CampaignCell> ThreeCells { get; } =

@@ -1,8 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using MassTransit;
-using Microsoft.Extensions.DependencyInjection;
 using Platform.Testing;
 
 namespace Campaigns.IntegrationTests.Launch;
@@ -24,8 +22,7 @@ public sealed class LaunchWithSegmentationTests : IAsyncLifetime
         {
             VirtualHost = _vhost, OnLoopback = false, Settings = new Dictionary<string, string?> { ["Scoring:Schedule:Enabled"] = "false" },
         });
-        await Eventually.TrueAsync(() => Task.FromResult(_segmentation.App.Services.GetRequiredService<IBusControl>().CheckHealth().Status == BusHealthStatus.Healthy),
-            "segmentation's bus ready", TimeSpan.FromSeconds(60));
+        await _segmentation.WaitBusReadyAsync();
         _campaigns = await LaunchTestHost.StartAsync("launch-e2e-cmp", new Dictionary<string, string?> { ["Campaigns:Launch:ChunkSize"] = "1000" }, _vhost);
     }
 
