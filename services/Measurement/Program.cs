@@ -1,4 +1,3 @@
-using Platform.Data;
 using Platform.ServiceDefaults;
 
 namespace Measurement;
@@ -9,8 +8,7 @@ public sealed class Program
     {
         var builder = WebApplication.CreateBuilder(args);
         builder.AddServiceDefaults(defaultPort: 8084); // OTel, health, problem details
-        builder.AddDatabase(typeof(Program).Assembly); // its own database: migrations, outbox, inbox
-        builder.AddMessaging();                        // bus; consumers arrive with the Measurement issue
+        builder.AddMeasurement();                      // database, bus, consumers (attribution)
         var app = builder.Build();
         app.MapDefaultEndpoints();                     // /health/live, /health/ready
         app.Run();

@@ -1,0 +1,16 @@
+using MassTransit;
+using Platform.Data;
+using Platform.ServiceDefaults;
+
+namespace Measurement;
+
+public static class MeasurementExtensions
+{
+    /// <summary>Measurement's registrations: its database, the consumers of campaign, ingestion and score events, results.</summary>
+    public static WebApplicationBuilder AddMeasurement(this WebApplicationBuilder builder)
+    {
+        builder.AddDatabase(typeof(MeasurementExtensions).Assembly);
+        builder.AddMessaging(bus => bus.AddConsumers(typeof(MeasurementExtensions).Assembly)); // every IConsumer in this service
+        return builder;
+    }
+}
