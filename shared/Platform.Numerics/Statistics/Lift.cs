@@ -39,6 +39,12 @@ public sealed record Lift
     /// <summary>Always-valid interval of <see cref="Absolute"/> (asymptotic confidence sequence); null when not asked for.</summary>
     public Interval? SequentialInterval { get; init; }
 
+    /// <summary>
+    /// Always-valid two-sided p-value of no difference (the reciprocal of the confidence sequence's mixture e-value,
+    /// capped at 1); below 1 − confidence exactly when <see cref="SequentialInterval"/> excludes 0; null when not asked for.
+    /// </summary>
+    public double? SequentialPValue { get; init; }
+
     /// <summary>The method in words, e.g. "two-proportion z-test (unpooled interval, pooled test)".</summary>
     public required string Method { get; init; }
 }
