@@ -1,6 +1,7 @@
 using Campaigns.Features.Design;
 using Campaigns.Features.Preview;
 using Campaigns.Tests.Design;
+using Platform.Numerics.Statistics;
 using Platform.ServiceDefaults;
 
 namespace Campaigns.Tests.Preview;
@@ -76,13 +77,13 @@ public sealed class PlanCalculatorTests
         var figures = PlanCalculator.Compute(Design(), Counts, 0.05, new PreviewParameters(0.2, 0.5, 0.8, 0.05));
 
         var mdl = figures.Cells[1].MinimumDetectableLift!;
-        Assert.Equal(PlanStatistics.MinimumDetectableLift(0.2, 150, 900, 0.8, 0.05)!.Value, mdl.Absolute, 1e-12);
+        Assert.Equal(Power.MinimumDetectableRateLift(0.2, 150, 900, 0.8, 0.05)!.Value, mdl.Absolute, 1e-12);
         Assert.Equal(mdl.Absolute / 0.2, mdl.Relative, 1e-12);
         Assert.Null(figures.Cells[0].MinimumDetectableLift);
         var lift = figures.LiftToDetect!;
         Assert.Equal(0.1, lift.AbsoluteLift, 1e-12);
-        Assert.Equal(PlanStatistics.ControlShareNeeded(0.2, 0.1, 1_950, 0.8, 0.05)!.Value, lift.ControlShareNeeded!.Value, 1e-12);
+        Assert.Equal(Power.ControlShareNeeded(0.2, 0.1, 1_950, 0.8, 0.05)!.Value, lift.ControlShareNeeded!.Value, 1e-12);
         Assert.Equal(0.1, lift.DesignedControlShare);
-        Assert.Equal(PlanStatistics.ControlSizeNeeded(0.2, 0.1, 900, 0.8, 0.05)!.Value / 1_950, figures.Cells[1].ControlShareNeeded!.Value, 1e-12);
+        Assert.Equal(Power.ControlSizeNeeded(0.2, 0.1, 900, 0.8, 0.05)!.Value / 1_950, figures.Cells[1].ControlShareNeeded!.Value, 1e-12);
     }
 }

@@ -1,5 +1,6 @@
 using Campaigns.Features.Channels;
 using Campaigns.Features.Design;
+using Platform.Numerics.Statistics;
 
 namespace Campaigns.Features.Preview;
 
@@ -31,14 +32,14 @@ public static class PlanCalculator
             if (!cell.IsControl)
             {
                 cost = Cost(cell, design, counts.Where(c => c.Cell == i).ToList(), p.BaselineResponseRate);
-                if (PlanStatistics.MinimumDetectableLift(p.BaselineResponseRate, control, members, p.Power, p.Alpha) is { } absolute)
+                if (Power.MinimumDetectableRateLift(p.BaselineResponseRate, control, members, p.Power, p.Alpha) is { } absolute)
                 {
                     mdl = new DetectableLift(absolute, absolute / p.BaselineResponseRate);
                 }
 
                 if (absoluteLift is { } lift && target > 0)
                 {
-                    controlShareNeeded = PlanStatistics.ControlSizeNeeded(p.BaselineResponseRate, lift, members, p.Power, p.Alpha) / target;
+                    controlShareNeeded = Power.ControlSizeNeeded(p.BaselineResponseRate, lift, members, p.Power, p.Alpha) / target;
                 }
             }
 
@@ -53,7 +54,7 @@ public static class PlanCalculator
         var estimated = cells.Sum(c => c.Cost?.Total ?? 0);
         var budget = new BudgetFigures(design.Currency, estimated, design.Budget, design.Budget is { } b ? estimated <= b : null, design.Budget - estimated);
         var liftFigures = absoluteLift is { } a
-            ? new LiftFigures(p.RelativeLiftToDetect!.Value, a, PlanStatistics.ControlShareNeeded(p.BaselineResponseRate, a, target, p.Power, p.Alpha), design.Cells[0].Share)
+            ? new LiftFigures(p.RelativeLiftToDetect!.Value, a, Power.ControlShareNeeded(p.BaselineResponseRate, a, target, p.Power, p.Alpha), design.Cells[0].Share)
             : null;
         return new PlanFigures(counts.Sum(c => c.Members), globalControlShare, cells, waves, Reachable(counts.Where(c => c.Cell >= 0)), budget, liftFigures);
     }
