@@ -1,3 +1,4 @@
+using Measurement.Features.Calculator;
 using Platform.ServiceDefaults;
 
 namespace Measurement;
@@ -11,6 +12,7 @@ public sealed class Program
         builder.AddMeasurement();                      // database, bus, consumers (attribution)
         var app = builder.Build();
         app.MapDefaultEndpoints();                     // /health/live, /health/ready
+        app.MapCalculatorApi();                        // /v1/stats: the stateless statistics calculator
         app.Run();
     }
 }
