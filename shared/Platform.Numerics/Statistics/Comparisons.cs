@@ -24,6 +24,7 @@ public static class Comparisons
     /// z = (p_T − p_C) / √(p̄(1−p̄)(1/n_C + 1/n_T)) with p̄ the pooled rate (statsmodels' <c>proportions_ztest</c>); interval
     /// (p_T − p_C) ± z_q·√(p_C(1−p_C)/n_C + p_T(1−p_T)/n_T) (statsmodels' <c>confint_proportions_2indep(method='wald')</c>).
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">An arm without units, or with successes outside [0, units].</exception>
     public static Lift Rates(Moments control, Moments treatment, LiftOptions? options = null)
     {
         CheckRate(control, nameof(control));
@@ -41,6 +42,7 @@ public static class Comparisons
     /// <c>ttest_ind_from_stats(equal_var=False)</c>); relative lift by the delta method on the log of the ratio with the
     /// quantile of t on the Welch–Satterthwaite df of the two log-scale variance terms. Needs at least two units per arm.
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">An arm with fewer than two units, non-finite sums, or Σy² &lt; (Σy)²/n.</exception>
     public static Lift Means(Moments control, Moments treatment, LiftOptions? options = null)
     {
         CheckMeans(control, nameof(control));
@@ -57,6 +59,7 @@ public static class Comparisons
     /// variance of the adjusted outcome over both arms together, the interval unpooled, normal quantiles (with θ = 0 this
     /// is exactly <see cref="Rates"/>).
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">As <see cref="Rates"/> or <see cref="Means"/>, fewer than two units, or inconsistent covariate sums.</exception>
     public static Lift Cuped(Moments control, Moments treatment, bool isRate, LiftOptions? options = null)
     {
         var adjustment = CupedAdjust(control, treatment, isRate);

@@ -2,14 +2,14 @@ namespace Platform.Numerics.Statistics;
 
 /// <summary>
 /// Asymptotic confidence sequences (Waudby-Smith, Arnold, Wu, Ramdas &amp; Ruf, "Time-uniform central limit theory and
-/// asymptotic confidence sequences", Annals of Statistics 2024, arXiv:2103.06476): intervals that keep their coverage
+/// asymptotic confidence sequences", arXiv:2103.06476, v7 2023): intervals that keep their coverage
 /// however often, and whenever, one looks, so a marketer may check results every day and stop when they like.
 /// <para>
 /// Two-sided, for a difference of means with standard error SE after N = n_control + n_treatment units, as GrowthBook's
 /// gbstats does it (<c>SequentialTwoSidedTTest</c>): the per-unit variance is σ̂² = SE²·N (for the paper's
 /// inverse-propensity pseudo-outcome of a randomized two-arm test, whose variance is σ_T²/π + σ_C²/(1−π)), and
 /// <code>half-width = σ̂ · √( 2(Nρ² + 1) / (N²ρ²) · ln( √(Nρ² + 1) / α ) )</code>
-/// (the paper's two-sided conjugate-mixture boundary, its eq. (9) / Theorem 2.2). The mixing parameter ρ is chosen so
+/// (the paper's two-sided Gaussian-mixture boundary, its eq. (9)). The mixing parameter ρ is chosen so
 /// the sequence is tightest near a tuning sample size N* (<see cref="LiftOptions.SequentialTuning"/>, default 5,000; the
 /// paper's eq. (161), GrowthBook's <c>sequential_tuning_parameter</c>):
 /// <code>ρ² = ( −2 ln α + ln(1 − 2 ln α) ) / N*</code>

@@ -20,6 +20,7 @@ public static class Ratios
     /// and the interval R ± z·√Var(R). Its coverage is checked by simulation (random offer costs, zero-heavy margins).
     /// </para>
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Fewer than two units in an arm, or treated profit and cost over different units.</exception>
     public static RatioEstimate? ReturnOnInvestment(Moments treatmentProfit, Moments treatmentCost, double profitCostCrossProducts, Moments controlMargin, double confidence = 0.95)
     {
         Checks.Confidence(confidence);
