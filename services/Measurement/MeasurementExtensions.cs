@@ -1,4 +1,5 @@
 using MassTransit;
+using Measurement.Features.Results;
 using Platform.Data;
 using Platform.ServiceDefaults;
 
@@ -11,6 +12,7 @@ public static class MeasurementExtensions
     {
         builder.AddDatabase(typeof(MeasurementExtensions).Assembly);
         builder.AddMessaging(bus => bus.AddConsumers(typeof(MeasurementExtensions).Assembly)); // every IConsumer in this service
+        builder.Services.AddResults();                                                          // results read from the statistics
         return builder;
     }
 }

@@ -1,4 +1,5 @@
 using Measurement.Features.Calculator;
+using Measurement.Features.Results;
 using Platform.ServiceDefaults;
 
 namespace Measurement;
@@ -13,6 +14,7 @@ public sealed class Program
         var app = builder.Build();
         app.MapDefaultEndpoints();                     // /health/live, /health/ready
         app.MapCalculatorApi();                        // /v1/stats: the stateless statistics calculator
+        app.MapResultsApi();                           // campaign, side-by-side and global-control results
         app.Run();
     }
 }
