@@ -37,8 +37,9 @@ public sealed class CampaignResultsTests(ResultsHostFixture fixture) : IClassFix
             Near($"{cell}.responseRate.lower", c.ResponseRate.Interval!.Lower);
             Near($"{cell}.responseRate.upper", c.ResponseRate.Interval.Upper);
             Near($"{cell}.revenuePerAssigned", c.PerAssigned.Revenue.Value);
-            Near($"{cell}.revenuePerAssigned.lower", c.PerAssigned.Revenue.Interval!.Lower);
-            Near($"{cell}.revenuePerAssigned.upper", c.PerAssigned.Revenue.Interval.Upper);
+            // MathNet's inverse t distribution is good to about 1e-8 relative.
+            Near($"{cell}.revenuePerAssigned.lower", c.PerAssigned.Revenue.Interval!.Lower, 1e-7);
+            Near($"{cell}.revenuePerAssigned.upper", c.PerAssigned.Revenue.Interval.Upper, 1e-7);
             Assert.Contains("Wilson", c.ConversionRate.Method, StringComparison.Ordinal);
             Assert.Equal(c.Assigned, c.ByWave.Sum(w => w.Assigned));
             Assert.Equal(c.Converters, c.ByValueTier.Sum(t => t.Converters));
@@ -87,7 +88,7 @@ public sealed class CampaignResultsTests(ResultsHostFixture fixture) : IClassFix
 
                 // Always valid beside fixed: wider at these sizes, around the same estimate, method named.
                 Assert.True(m.SequentialInterval!.Lower < m.AbsoluteInterval.Lower && m.SequentialInterval.Upper > m.AbsoluteInterval.Upper);
-                Assert.Contains("ρ² = 5000", m.SequentialMethod, StringComparison.Ordinal);
+                Assert.Contains("N* = 5000", m.SequentialMethod, StringComparison.Ordinal);
             }
 
             var revenue = lift.Metrics.Single(x => x.Metric == "revenuePerCustomer");
@@ -121,7 +122,14 @@ public sealed class CampaignResultsTests(ResultsHostFixture fixture) : IClassFix
         Assert.NotNull(a.Roi.Interval);
         Near("a.money.costPerIncrementalAcquisition", a.CostPerIncrementalAcquisition.Value);
         Near("a.money.costPerIncrementalAcquisition.lower", a.CostPerIncrementalAcquisition.Interval!.Lower);
-        Assert.Equal(IntervalView.Finite(E("a.money.costPerIncrementalAcquisition.upper")), a.CostPerIncrementalAcquisition.Interval.Upper);
+        if (double.IsFinite(E("a.money.costPerIncrementalAcquisition.upper")))
+        {
+            Near("a.money.costPerIncrementalAcquisition.upper", a.CostPerIncrementalAcquisition.Interval.Upper);
+        }
+        else
+        {
+            Assert.Null(a.CostPerIncrementalAcquisition.Interval.Upper); // unbounded: the increment may be zero
+        }
         Assert.NotNull(a.IncrementalRevenueCuped);
     }
 
@@ -197,7 +205,7 @@ public sealed class CampaignResultsTests(ResultsHostFixture fixture) : IClassFix
         Assert.Equal(0.99, wide.Settings.Confidence);
         var c = wide.Cells.Single(x => x.Cell == "a").ConversionRate.Interval!;
         Assert.True(c.Lower < E("a.conversionRate.lower") && c.Upper > E("a.conversionRate.upper"));
-        Assert.Contains("ρ² = 200", wide.Lifts[0].Metrics[0].Unadjusted!.SequentialMethod, StringComparison.Ordinal);
+        Assert.Contains("N* = 200", wide.Lifts[0].Metrics[0].Unadjusted!.SequentialMethod, StringComparison.Ordinal);
     }
 
     [Fact]

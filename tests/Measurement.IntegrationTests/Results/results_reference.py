@@ -119,14 +119,20 @@ def mean_lift(c, t):
     diff = t.mean() - c.mean()
     out = dict(absolute=diff, lower=diff - q * se, upper=diff + q * se, statistic=res.statistic, p=res.pvalue, df=df, se=se)
     if c.mean() > 0 and t.mean() > 0:
-        rse = np.sqrt(vt / t.mean() ** 2 + vc / c.mean() ** 2)
-        out.update(relative=t.mean() / c.mean() - 1, relLower=np.exp(np.log(t.mean() / c.mean()) - Z * rse) - 1,
-                   relUpper=np.exp(np.log(t.mean() / c.mean()) + Z * rse) - 1)
+        # delta method on the log ratio, with t on the Welch-Satterthwaite df of the two log-scale terms
+        lt, lc = vt / t.mean() ** 2, vc / c.mean() ** 2
+        rse = np.sqrt(lt + lc)
+        qlog = stats.t.ppf(0.975, (lt + lc) ** 2 / (lt ** 2 / (len(t) - 1) + lc ** 2 / (len(c) - 1)))
+        out.update(relative=t.mean() / c.mean() - 1, relLower=np.exp(np.log(t.mean() / c.mean()) - qlog * rse) - 1,
+                   relUpper=np.exp(np.log(t.mean() / c.mean()) + qlog * rse) - 1)
     return out
 
 def cuped(c, t, xc, xt):
-    x = np.concatenate([xc, xt]); y = np.concatenate([c, t])
-    theta = np.cov(x, y, ddof=1)[0, 1] / np.var(x, ddof=1)
+    # theta: pooled within-arm slope of y on x (separate intercept per arm, so the treatment effect does not leak into it)
+    x = np.concatenate([xc, xt])
+    sxy = ((xc - xc.mean()) * (c - c.mean())).sum() + ((xt - xt.mean()) * (t - t.mean())).sum()
+    sxx = ((xc - xc.mean()) ** 2).sum() + ((xt - xt.mean()) ** 2).sum()
+    theta = sxy / sxx
     return mean_lift(c - theta * (xc - x.mean()), t - theta * (xt - x.mean())), theta
 
 lifts = {}

@@ -52,10 +52,11 @@ public static class Figures
         lift.DegreesOfFreedom is { } df ? IntervalView.Finite(df) : null,
         IntervalView.Finite(lift.PValue),
         null,
+        lift.SequentialPValue is { } sp ? IntervalView.Finite(sp) : null,
         lift.Method,
         RelativeMethod,
         lift.SequentialInterval is null ? null : SequentialMethod(sequentialTuning));
 
     public static string SequentialMethod(double tuning) =>
-        $"always-valid interval: asymptotic confidence sequence (Waudby-Smith et al.), tuning ρ² = {tuning:0.###}";
+        $"always-valid interval: asymptotic confidence sequence (Waudby-Smith et al.), tuned to be tightest at N* = {tuning:0.###} members (both arms together)";
 }

@@ -20,7 +20,7 @@ public static class HealthCalculator
         var observed = design.Select(d => cells.TryGetValue(d.Cell, out var t) ? t.Members : 0).ToList();
         var total = observed.Sum();
         var shareSum = design.Sum(d => d.Share);
-        if (design.Count < 2 || total == 0 || shareSum <= 0)
+        if (design.Count < 2 || total == 0 || design.Any(d => !(d.Share > 0)))
         {
             var none = design.Select((d, i) => new SampleRatioCell(d.Cell, d.Share, observed[i], shareSum > 0 ? total * d.Share / shareSum : 0)).ToList();
             return new SampleRatioView(none, null, Math.Max(0, design.Count - 1), null, false, SampleRatio.Threshold, Method + " (not tested: needs two cells and members)");
@@ -60,14 +60,15 @@ public static class HealthCalculator
             double nc = control.Members, nt = treated.Members;
             DetectableFigure RateFigure(double baseline)
             {
-                var lift = Power.MinimumDetectableRateLift(baseline, nc, nt, ResultsQuery.Power, alpha);
+                // A baseline of 0 or 1 leaves no variance to plan with: no detectable lift is given.
+                var lift = baseline > 0 && baseline < 1 ? Power.MinimumDetectableRateLift(baseline, nc, nt, ResultsQuery.Power, alpha) : null;
                 return new DetectableFigure(baseline, lift is { } l ? IntervalView.Finite(l) : null, lift is { } r && baseline > 0 ? IntervalView.Finite(r / baseline) : null);
             }
 
             var pooled = control.Revenue + treated.Revenue;
             var revenueBaseline = control.Revenue.Mean;
             var sd = double.IsFinite(pooled.Variance) ? Math.Sqrt(pooled.Variance) : double.NaN;
-            var meanLift = double.IsFinite(sd) ? Power.MinimumDetectableMeanLift(sd, nc, nt, ResultsQuery.Power, alpha) : null;
+            var meanLift = double.IsFinite(sd) && sd > 0 ? Power.MinimumDetectableMeanLift(sd, nc, nt, ResultsQuery.Power, alpha) : null;
             result.Add(new DetectableLiftView(
                 d.Cell, control.Members, treated.Members, ResultsQuery.Power, alpha,
                 RateFigure((double)control.Responders / nc),

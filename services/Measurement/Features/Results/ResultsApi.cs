@@ -14,8 +14,8 @@ public static class ResultsApi
     public const int MaxCampaigns = 20;
 
     private const string OptionsDescription = """
-        Options: `confidence` (0.5–0.999, default 0.95) for every interval; `sequentialTuning` (ρ² of the always-valid
-        confidence sequences, the sample size at which they are tightest; default 5000). A bad or unknown parameter is a 400
+        Options: `confidence` (0.5–0.999, default 0.95) for every interval; `sequentialTuning` (N*: the number of members,
+        both arms together, at which the always-valid confidence sequences are tightest; default 5000). A bad or unknown parameter is a 400
         naming it.
         """;
 

@@ -6,7 +6,7 @@ namespace Measurement.Features.Results;
 
 /// <summary>
 /// The query options of the results endpoints: <c>confidence</c> (0.5 to 0.999, default 0.95), <c>sequentialTuning</c>
-/// (ρ² of the confidence sequences, 1 to 10⁹, default 5,000) and, where offered, <c>winsorize</c> (the percentile revenue
+/// (the number of members, both arms together, at which the always-valid confidence sequences are tightest; 1 to 10⁹, default 5,000) and, where offered, <c>winsorize</c> (the percentile revenue
 /// per customer is capped at, 0.5 to 0.9999; none by default).
 /// </summary>
 public sealed record ResultsQuery(double Confidence, double SequentialTuning, double? Winsorize)
