@@ -99,7 +99,7 @@ public static class ResultsApi
         return input is null ? (null, NotFound([id])) : (ResultsCalculator.Compute(input, query), null);
     }
 
-    private static async Task<IResult> CompareAsync(HttpRequest request, ResultsReader reader, CancellationToken ct)
+    private static async Task<IResult> CompareAsync(HttpRequest request, ResultsReader reader, TimeProvider time, CancellationToken ct)
     {
         var errors = new ValidationErrors();
         var query = ResultsQuery.Parse(request.Query, allowWinsorize: false, errors, "campaign");
@@ -136,7 +136,7 @@ public static class ResultsApi
             return NotFound(unknown);
         }
 
-        var now = found.Count > 0 ? found[0].Now : DateTimeOffset.UtcNow;
+        var now = found.Count > 0 ? found[0].Now : time.GetUtcNow();
         var headlines = found.Select(input => CampaignHeadline.Of(ResultsCalculator.Compute(input, query))).ToList();
         return TypedResults.Ok(new ResultsComparison(now, new ResultsSettings(query.Confidence, query.SequentialTuning, ResultsQuery.Power, null, null, null), headlines));
     }
