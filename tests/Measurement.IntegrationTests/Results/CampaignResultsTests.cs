@@ -46,6 +46,12 @@ public sealed class CampaignResultsTests(ResultsHostFixture fixture) : IClassFix
         }
 
         var a = results.Cells.Single(c => c.Cell == "a");
+        var wave2 = a.ByWave.Single(w => w.Key == "2");
+        Near("a.wave2.lift.conversionRate.absolute", wave2.ConversionLift!.Absolute);
+        Near("a.wave2.lift.conversionRate.p", wave2.ConversionLift.PValue);
+        Near("a.wave2.lift.revenuePerCustomer.upper", wave2.RevenueLift!.AbsoluteInterval.Upper);
+        Near("a.wave2.lift.revenuePerCustomer.p", wave2.RevenueLift.PValue);
+        Assert.All(results.Cells[0].ByWave, w => Assert.Null(w.ConversionLift));
         Near("a.revenuePerContacted", a.PerContacted!.PerContacted.Revenue.Value);
         Assert.Contains("not comparable with control", a.PerContacted.Label, StringComparison.Ordinal);
         Assert.Null(results.Cells[0].PerContacted);

@@ -144,6 +144,13 @@ for cell in ("a", "b"):
     cu, theta = cuped(arr("control", "revenue"), arr(cell, "revenue"), arr("control", "pre"), arr(cell, "pre"))
     lifts[(cell, "revenuePerCustomer.cuped")] = cu
     E[f"{cell}.revenuePerCustomer.cuped.theta"] = theta
+# by wave: cell a's wave-2 members against control's wave-2 members
+def wave_arr(cell, key, wave):
+    return np.array([float(m[key]) for m in members if m["cell"] == cell and m["wave"] == wave])
+for key, value in rate_lift(wave_arr("control", "converted", 2), wave_arr("a", "converted", 2)).items():
+    E[f"a.wave2.lift.conversionRate.{key}"] = value
+for key, value in mean_lift(wave_arr("control", "revenue", 2), wave_arr("a", "revenue", 2)).items():
+    E[f"a.wave2.lift.revenuePerCustomer.{key}"] = value
 for metric in ("conversionRate", "responseRate", "revenuePerCustomer", "marginPerCustomer", "revenuePerCustomer.cuped"):
     holm = multipletests([lifts[("a", metric)]["p"], lifts[("b", metric)]["p"]], method="holm")[1]
     lifts[("a", metric)]["holm"], lifts[("b", metric)]["holm"] = holm

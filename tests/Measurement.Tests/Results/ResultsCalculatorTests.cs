@@ -79,6 +79,9 @@ public sealed class ResultsCalculatorTests
         Assert.Equal(21.0 / 200, a.ConversionRate.Value!.Value, 12);
         Assert.Equal(20.0 / 150, a.PerContacted.ConversionRate.Value!.Value, 12);
         Assert.Equal(["top", ""], a.ByValueTier.Select(t => t.Key));
+        Assert.Null(a.ByValueTier[0].ConversionLift); // control has no top-tier members
+        Assert.Equal(Comparisons.Rates(Moments.Rate(200, 5), Moments.Rate(150, 20)).PValue, a.ByValueTier[1].ConversionLift!.PValue!.Value, 12);
+        Assert.NotNull(a.ByValueTier[1].RevenueLift);
         Assert.Equal(150, a.Costs.ContactCost);
     }
 

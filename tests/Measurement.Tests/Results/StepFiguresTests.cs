@@ -18,7 +18,7 @@ public sealed class StepFiguresTests
         };
         var responders = new[] { new StepResponderRow("a", 1, 11), new StepResponderRow("a", 2, 4) };
 
-        var cell = CellCalculator.Compute("a", null, [ResultsInputs.Row("a", 120, 15, 5)], steps, responders, 0.95);
+        var cell = CellCalculator.Compute("a", null, [ResultsInputs.Row("a", 120, 15, 5)], null, steps, responders, ResultsQuery.Default);
 
         Assert.Equal([1, 2], cell.BySteps.Select(s => s.Step));
         var first = cell.BySteps[0];

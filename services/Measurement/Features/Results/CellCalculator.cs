@@ -8,10 +8,15 @@ public static class CellCalculator
     public const string ContactedLabel =
         "Per contacted member, for reference only: who could be contacted is not random, so these figures are not comparable with control; compare the per-assigned (intent-to-treat) figures.";
 
+    /// <summary>
+    /// The cell's figures; <paramref name="controlRows"/> (null for control itself and for cells never compared) gives the
+    /// breakdowns' lifts against control's members of the same wave or tier.
+    /// </summary>
     public static CellFigures Compute(
-        string cell, CellDesignRow? design, IReadOnlyList<CellStatsRow> rows, IReadOnlyList<StepStatsRow> steps,
-        IReadOnlyList<StepResponderRow> stepResponders, double confidence)
+        string cell, CellDesignRow? design, IReadOnlyList<CellStatsRow> rows, IReadOnlyList<CellStatsRow>? controlRows, IReadOnlyList<StepStatsRow> steps,
+        IReadOnlyList<StepResponderRow> stepResponders, ResultsQuery query)
     {
+        var confidence = query.Confidence;
         var all = StatsTotals.Of(rows);
         var contacted = StatsTotals.Of(rows.Where(r => r.Contacted));
         return new CellFigures(
@@ -37,20 +42,26 @@ public static class CellCalculator
                     Figures.Proportion(contacted.Converters, contacted.Members, confidence),
                     Money(contacted, confidence)),
             all.Costs,
-            rows.GroupBy(r => r.Wave).OrderBy(g => g.Key).Select(g => Breakdown(g.Key.ToString(CultureInfo.InvariantCulture), g, confidence)).ToList(),
-            rows.GroupBy(r => r.ValueTier).OrderBy(g => TierOrder(g.Key)).Select(g => Breakdown(g.Key, g, confidence)).ToList(),
+            rows.GroupBy(r => r.Wave).OrderBy(g => g.Key)
+                .Select(g => Breakdown(g.Key.ToString(CultureInfo.InvariantCulture), g, controlRows?.Where(r => r.Wave == g.Key), query)).ToList(),
+            rows.GroupBy(r => r.ValueTier, StringComparer.Ordinal).OrderBy(g => TierOrder(g.Key))
+                .Select(g => Breakdown(g.Key, g, controlRows?.Where(r => r.ValueTier == g.Key), query)).ToList(),
             Steps(steps, stepResponders, confidence));
     }
 
     private static MoneyView Money(StatsTotals t, double confidence) =>
         new(Figures.Mean(t.Revenue, confidence), Figures.Mean(t.Margin, confidence), Figures.Mean(t.Profit, confidence));
 
-    private static BreakdownRow Breakdown(string key, IEnumerable<CellStatsRow> rows, double confidence)
+    private static BreakdownRow Breakdown(string key, IEnumerable<CellStatsRow> rows, IEnumerable<CellStatsRow>? controlRows, ResultsQuery query)
     {
         var t = StatsTotals.Of(rows);
+        var c = controlRows is null ? null : StatsTotals.Of(controlRows);
+        var confidence = query.Confidence;
         return new BreakdownRow(key, t.Members, t.Contacted, t.Responders, t.Converters,
             Figures.Proportion(t.Responders, t.Members, confidence), Figures.Proportion(t.Converters, t.Members, confidence),
-            Figures.Mean(t.Revenue, confidence), Figures.Mean(t.Margin, confidence));
+            Figures.Mean(t.Revenue, confidence), Figures.Mean(t.Margin, confidence),
+            c is null ? null : LiftCalculator.Rates(c.Conversion, t.Conversion, query),
+            c is null ? null : LiftCalculator.Means(c.Revenue, t.Revenue, query));
     }
 
     private static int TierOrder(string tier) => tier switch { "top" => 0, "middle" => 1, "bottom" => 2, "" => 4, _ => 3 };

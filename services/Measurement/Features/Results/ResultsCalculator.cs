@@ -14,9 +14,15 @@ public static class ResultsCalculator
         var shown = design.Select(d => d.Cell)
             .Concat(rowsByCell.Keys.Where(c => !designed.Contains(c) && c != HealthCalculator.GlobalControlCell).Order(StringComparer.Ordinal))
             .ToList();
-        var cells = shown.Select(c => Cell(c, design.FirstOrDefault(d => d.Cell == c), rowsByCell, input, query)).ToList();
+        var controlCell = design.FirstOrDefault(d => d.IsControl)?.Cell;
+        var controlRows = controlCell is null ? null : rowsByCell.GetValueOrDefault(controlCell);
+        var cells = shown.Select(c =>
+        {
+            var cellDesign = design.FirstOrDefault(d => d.Cell == c);
+            return Cell(c, cellDesign, rowsByCell, cellDesign is { IsControl: false } ? controlRows : null, input, query);
+        }).ToList();
         var global = rowsByCell.ContainsKey(HealthCalculator.GlobalControlCell) || input.Steps.Any(s => s.Cell == HealthCalculator.GlobalControlCell)
-            ? Cell(HealthCalculator.GlobalControlCell, null, rowsByCell, input, query)
+            ? Cell(HealthCalculator.GlobalControlCell, null, rowsByCell, null, input, query)
             : null;
 
         var notes = new List<string>
@@ -91,7 +97,8 @@ public static class ResultsCalculator
     private static Platform.Numerics.Statistics.Moments Moments(WinsorizedRow w) =>
         new(w.Members, w.Sum, w.SumOfSquares, w.CovariateSum, w.CovariateSumOfSquares, w.CrossProducts);
 
-    private static CellFigures Cell(string cell, CellDesignRow? design, Dictionary<string, IReadOnlyList<CellStatsRow>> rows, ResultsInput input, ResultsQuery query) =>
-        CellCalculator.Compute(cell, design, rows.GetValueOrDefault(cell) ?? [],
-            input.Steps.Where(s => s.Cell == cell).ToList(), input.StepResponders.Where(s => s.Cell == cell).ToList(), query.Confidence);
+    private static CellFigures Cell(
+        string cell, CellDesignRow? design, Dictionary<string, IReadOnlyList<CellStatsRow>> rows, IReadOnlyList<CellStatsRow>? controlRows, ResultsInput input, ResultsQuery query) =>
+        CellCalculator.Compute(cell, design, rows.GetValueOrDefault(cell) ?? [], controlRows,
+            input.Steps.Where(s => s.Cell == cell).ToList(), input.StepResponders.Where(s => s.Cell == cell).ToList(), query);
 }
