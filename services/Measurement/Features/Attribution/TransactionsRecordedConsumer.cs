@@ -1,0 +1,54 @@
+using Dapper;
+using MassTransit;
+using Platform.Contracts.Ingestion;
+using Platform.Data;
+
+namespace Measurement.Features.Attribution;
+
+/// <summary>
+/// Keeps every customer's purchases (a customer may join a campaign after buying, and cohorts are followed for months)
+/// once per transaction id, and re-derives the buyers' memberships and targeted rows. Purchases of customers erased
+/// here are not kept. Net = gross − discount (returns carry negative amounts); margin = net − cost, unknown cost 0.
+/// </summary>
+public sealed class TransactionsRecordedConsumer(Inbox inbox) : IConsumer<TransactionsRecorded>
+{
+    private const string Sql = """
+        WITH stored AS (
+            INSERT INTO purchases (transaction_id, customer_id, occurred_at, net_amount, margin, cost_known, is_return, campaign_code, promotion_code)
+            SELECT u.transaction_id, u.customer_id, u.occurred_at, u.gross - u.discount, u.gross - u.discount - coalesce(u.cost, 0),
+                   u.cost IS NOT NULL, u.is_return, u.campaign_code, u.promotion_code
+            FROM unnest(@TransactionIds, @CustomerIds, @OccurredAts, @Gross, @Discounts, @Costs, @IsReturns, @CampaignCodes, @PromotionCodes)
+                 AS u(transaction_id, customer_id, occurred_at, gross, discount, cost, is_return, campaign_code, promotion_code)
+            WHERE NOT EXISTS (SELECT 1 FROM erased_customers e WHERE e.customer_id = u.customer_id)
+            ON CONFLICT (transaction_id) DO NOTHING
+            RETURNING customer_id
+        )
+        SELECT DISTINCT customer_id FROM stored
+        """;
+
+    public Task Consume(ConsumeContext<TransactionsRecorded> context) =>
+        inbox.ProcessOnceAsync(context, nameof(TransactionsRecordedConsumer), async (tx, ct) =>
+        {
+            var t = context.Message.Transactions;
+            if (t.Count == 0)
+            {
+                return;
+            }
+
+            await ErasureLock.LockSharedAsync(tx, ct);
+            await MemberAttribution.LockAsync(tx, ct);
+            var customers = (await tx.Connection!.QueryAsync<Guid>(new CommandDefinition(Sql, new
+            {
+                TransactionIds = t.Select(x => x.TransactionId).ToArray(),
+                CustomerIds = t.Select(x => x.CustomerId).ToArray(),
+                OccurredAts = t.Select(x => x.OccurredAt.ToUniversalTime()).ToArray(),
+                Gross = t.Select(x => x.GrossAmount).ToArray(),
+                Discounts = t.Select(x => x.DiscountAmount).ToArray(),
+                Costs = t.Select(x => x.CostAmount).ToArray(),
+                IsReturns = t.Select(x => x.IsReturn).ToArray(),
+                CampaignCodes = t.Select(x => x.CampaignCode).ToArray(),
+                PromotionCodes = t.Select(x => x.PromotionCode).ToArray(),
+            }, tx, cancellationToken: ct))).ToArray();
+            await MemberAttribution.RederiveCustomersAsync(tx, customers, includeTargeted: true, ct);
+        });
+}
