@@ -27,6 +27,7 @@ public static class ScoresApi
     {
         services.AddSingleton<ScoringRequests>();
         services.AddSingleton<ScoringRunner>();
+        services.AddSingleton<ScoresPublisher>();
         services.AddOptions<ScoringScheduleOptions>().Bind(configuration.GetSection("Scoring:Schedule"));
         ScoringJobHandler.AddScoringJobs(services);
         return services;

@@ -12,9 +12,10 @@ namespace Segmentation.Features.Scoring;
 /// Executes one scoring run: RFM quintiles, value tiers, deal seekers, economics CLV and, when the run names a model
 /// fit, P(alive), expected purchases and spend, model CLV and churn-risk bands, for every customer with a profile.
 /// The scores table is replaced as a whole in one transaction (readers see the old scores until it commits; a run that
-/// fails changes nothing). Runs are serialized across replicas by an advisory lock.
+/// fails changes nothing). Runs are serialized across replicas by an advisory lock. The scores are announced
+/// (<see cref="ScoresPublisher"/>) in the same transaction, with the run's number.
 /// </summary>
-public sealed partial class ScoringRunner(NpgsqlDataSource dataSource, TimeProvider time, ILogger<ScoringRunner> logger)
+public sealed partial class ScoringRunner(NpgsqlDataSource dataSource, ScoresPublisher publisher, TimeProvider time, ILogger<ScoringRunner> logger)
 {
     // Arbitrary, shared by all replicas; distinct from the migration and erasure locks.
     private const long LockKey = 7_290_412_102;
@@ -137,6 +138,7 @@ public sealed partial class ScoringRunner(NpgsqlDataSource dataSource, TimeProvi
         }
 
         await connection.ExecuteAsync(new CommandDefinition(RestoreKeySql, transaction: tx, cancellationToken: ct));
+        await publisher.PublishAsync(tx, runId, run.AsOf, scores, i => facts[i].OrdersCount, ct);
         await tx.CommitAsync(ct);
         return scores.Length;
     }
