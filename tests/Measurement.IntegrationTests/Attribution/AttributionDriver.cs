@@ -26,8 +26,8 @@ internal sealed class AttributionDriver : IConsumeObserver, IDisposable
     {
         var id = messageId ?? NewId.NextGuid();
         var before = _consumed.GetValueOrDefault(id);
-        await _bus.Publish(message, ctx => ctx.MessageId = id);
-        await Eventually.TrueAsync(() => Task.FromResult(_consumed.GetValueOrDefault(id) > before), $"{typeof(T).Name} {id} consumed");
+        await _bus.Publish((object)message, ctx => ctx.MessageId = id); // by its runtime type, as a list of mixed events holds them
+        await Eventually.TrueAsync(() => Task.FromResult(_consumed.GetValueOrDefault(id) > before), $"{message.GetType().Name} {id} consumed");
     }
 
     public Task PreConsume<T>(ConsumeContext<T> context) where T : class => Task.CompletedTask;

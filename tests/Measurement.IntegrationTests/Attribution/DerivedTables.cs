@@ -25,7 +25,7 @@ internal static class DerivedTables
         {
             foreach (IDictionary<string, object?> row in await connection.QueryAsync(sql))
             {
-                rows.Add(sql[..30] + ": " + string.Join(',', row.Select(c => $"{c.Key}={Text(c.Value)}")));
+                rows.Add(sql[sql.IndexOf(" FROM ", StringComparison.Ordinal)..] + ": " + string.Join(',', row.Select(c => $"{c.Key}={Text(c.Value)}")));
             }
         }
 
