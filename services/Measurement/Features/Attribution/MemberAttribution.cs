@@ -229,7 +229,7 @@ public static class MemberAttribution
             WHERE o.customer_id IN (SELECT customer_id FROM scope) AND NOT o.anonymized
         ),
         changed AS (
-            SELECT customer_id
+            SELECT customer_id, n.customer_id IS NULL AS gone
             FROM fresh n FULL JOIN stale o USING (customer_id)
             WHERE (n.global_control, n.first_targeted_at, n.pre_revenue, n.buyer, n.orders, n.revenue)
                   IS DISTINCT FROM (o.global_control, o.first_targeted_at, o.pre_revenue, o.buyer, o.orders, o.revenue)
@@ -245,8 +245,7 @@ public static class MemberAttribution
         ),
         removed AS (
             DELETE FROM targeted_customers t
-            WHERE t.customer_id IN (SELECT customer_id FROM changed) AND NOT EXISTS (SELECT 1 FROM fresh n WHERE n.customer_id = t.customer_id)
-              AND NOT t.anonymized
+            WHERE t.customer_id IN (SELECT customer_id FROM changed WHERE gone) AND NOT t.anonymized
         ),
         contributions AS (
             SELECT -1 AS sign, o.global_control, o.pre_revenue AS x, o.buyer, o.revenue
