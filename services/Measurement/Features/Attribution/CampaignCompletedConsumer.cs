@@ -22,6 +22,9 @@ public sealed class CampaignCompletedConsumer(Inbox inbox) : IConsumer<CampaignC
         inbox.ProcessOnceAsync(context, nameof(CampaignCompletedConsumer), async (tx, ct) =>
         {
             var m = context.Message;
+            // Under the attribution lock, as the launch: otherwise a launch reading campaign_completions before this
+            // commits, while this finds no campaign yet, would lose the completion.
+            await MemberAttribution.LockAsync(tx, ct);
             await tx.Connection!.ExecuteAsync(new CommandDefinition(Sql, new { m.CampaignId, m.Status, At = m.At.ToUniversalTime() }, tx, cancellationToken: ct));
         });
 }
