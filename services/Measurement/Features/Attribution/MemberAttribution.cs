@@ -104,6 +104,13 @@ public static class MemberAttribution
                   AND k.status IN ('dispatched', 'exported') AND k.step BETWEEN 1 AND 31 AND k.at <= r.last_response
             ) rs ON true
         ),
+        {apply}
+        """;
+
+    // The members whose derived outcome differs from the stored one are updated, and the difference between their old
+    // (sign −1) and new (sign +1) contributions goes into cell_stats and step_responders. Follows a statement's CTEs
+    // `touched` (members as stored) and `derived` (the same members as they must be).
+    private const string ApplyMembersSql = """
         changed AS (
             SELECT d.campaign_id, d.customer_id
             FROM derived d JOIN touched t USING (campaign_id, customer_id)
@@ -247,6 +254,12 @@ public static class MemberAttribution
             DELETE FROM targeted_customers t
             WHERE t.customer_id IN (SELECT customer_id FROM changed WHERE gone) AND NOT t.anonymized
         ),
+        {apply}
+        """;
+
+    // The difference between the changed targeted customers' old (sign −1) and new (sign +1) contributions goes into
+    // global_control_stats. Follows a statement's CTEs `stale` (rows as stored), `fresh` (as they must be) and `changed`.
+    private const string ApplyTargetedSql = """
         contributions AS (
             SELECT -1 AS sign, o.global_control, o.pre_revenue AS x, o.buyer, o.revenue
             FROM stale o JOIN changed USING (customer_id)
@@ -271,11 +284,96 @@ public static class MemberAttribution
             x_buyers = s.x_buyers + excluded.x_buyers
         """;
 
-    private static readonly string MembersByCustomersSql = Fill(MembersSqlTemplate, ByCustomers);
-    private static readonly string MembersByCampaignSql = Fill(MembersSqlTemplate, ByCampaign);
-    private static readonly string MembersByCampaignCustomersSql = Fill(MembersSqlTemplate, ByCampaignCustomers);
-    private static readonly string TargetedByCustomersSql = Fill(TargetedSqlTemplate, TargetedByCustomers);
-    private static readonly string TargetedByCampaignSql = Fill(TargetedSqlTemplate, TargetedByCampaign);
+    // New purchases (inserted just now, never seen before) of members whose window is known: purchases are immutable and
+    // every member already reflects every fact stored before (all under the attribution lock), so adding the new ones'
+    // contributions gives exactly what a re-derivation from all facts would, without reading the member's contacts,
+    // responses and earlier purchases again (the hot path: orders arrive by the million).
+    private const string MembersByPurchasesSql = """
+        WITH new_purchases AS (
+            SELECT * FROM unnest(@CustomerIds, @OccurredAts, @NetAmounts, @Margins, @IsReturns, @CampaignCodes, @PromotionCodes)
+                 AS p(customer_id, occurred_at, net_amount, margin, is_return, campaign_code, promotion_code)
+        ),
+        touched AS (
+            SELECT m.* FROM members m
+            WHERE m.customer_id IN (SELECT DISTINCT customer_id FROM new_purchases)
+              AND m.window_start IS NOT NULL AND NOT m.anonymized
+        ),
+        increments AS (
+            SELECT t.campaign_id, t.customer_id,
+                   count(*) FILTER (WHERE p.occurred_at < t.window_end AND NOT p.is_return) AS orders,
+                   coalesce(sum(p.net_amount) FILTER (WHERE p.occurred_at < t.window_end), 0) AS revenue,
+                   coalesce(sum(p.margin) FILTER (WHERE p.occurred_at < t.window_end), 0) AS margin,
+                   coalesce(bool_or(p.occurred_at < t.window_end AND NOT p.is_return
+                            AND (p.promotion_code = cc.offer_code OR p.campaign_code = c.code)), false) AS redeemed,
+                   min(p.occurred_at) FILTER (WHERE p.occurred_at < t.window_end AND NOT p.is_return) AS first_purchase_at,
+                   coalesce(bool_or(NOT p.is_return AND p.occurred_at >= t.window_start + interval '90 days'), false) AS active_after_90
+            FROM touched t
+            JOIN new_purchases p ON p.customer_id = t.customer_id AND p.occurred_at >= t.window_start
+            JOIN campaigns c ON c.id = t.campaign_id
+            LEFT JOIN campaign_cells cc ON cc.campaign_id = t.campaign_id AND cc.cell = t.cell
+            GROUP BY t.campaign_id, t.customer_id
+        ),
+        derived AS (
+            SELECT t.campaign_id, t.customer_id, t.cell, t.wave, t.value_tier, t.pre_revenue, t.window_start, t.window_end,
+                   t.contacted, t.contacted_steps, t.responded_steps, t.reached, t.responded,
+                   t.converted OR i.orders > 0 AS converted,
+                   r.redeemed,
+                   t.orders + i.orders::int AS orders,
+                   t.revenue + i.revenue AS revenue,
+                   t.margin + i.margin AS margin,
+                   t.contact_cost,
+                   CASE WHEN r.redeemed THEN coalesce(cc.cost_per_redemption, 0) ELSE 0 END AS offer_cost,
+                   least(t.first_purchase_at, i.first_purchase_at) AS first_purchase_at,
+                   t.active_after_90 OR i.active_after_90 AS active_after_90
+            FROM touched t
+            JOIN increments i USING (campaign_id, customer_id)
+            LEFT JOIN campaign_cells cc ON cc.campaign_id = t.campaign_id AND cc.cell = t.cell
+            CROSS JOIN LATERAL (SELECT t.redeemed OR (cc.offer_code IS NOT NULL AND i.redeemed) AS redeemed) r
+        ),
+        {apply}
+        """;
+
+    // The same for the targeted customers: purchases since they were first targeted are added to their row.
+    private const string TargetedByPurchasesSql = """
+        WITH new_purchases AS (
+            SELECT * FROM unnest(@CustomerIds, @OccurredAts, @NetAmounts, @IsReturns) AS p(customer_id, occurred_at, net_amount, is_return)
+        ),
+        increments AS (
+            SELECT o.customer_id, count(*) FILTER (WHERE NOT p.is_return) AS orders, sum(p.net_amount) AS revenue
+            FROM targeted_customers o
+            JOIN new_purchases p ON p.customer_id = o.customer_id AND p.occurred_at >= o.first_targeted_at
+            WHERE o.customer_id IN (SELECT DISTINCT customer_id FROM new_purchases) AND NOT o.anonymized
+            GROUP BY o.customer_id
+        ),
+        stale AS (
+            SELECT o.customer_id, o.global_control, o.first_targeted_at, o.pre_revenue, o.buyer, o.orders, o.revenue
+            FROM targeted_customers o JOIN increments USING (customer_id)
+        ),
+        fresh AS (
+            SELECT o.customer_id, o.global_control, o.first_targeted_at, o.pre_revenue,
+                   o.buyer OR i.orders > 0 AS buyer, o.orders + i.orders::int AS orders, o.revenue + i.revenue AS revenue
+            FROM stale o JOIN increments i USING (customer_id)
+        ),
+        changed AS (
+            SELECT customer_id FROM fresh n JOIN stale o USING (customer_id)
+            WHERE (n.buyer, n.orders, n.revenue) IS DISTINCT FROM (o.buyer, o.orders, o.revenue)
+        ),
+        updated AS (
+            UPDATE targeted_customers t SET buyer = n.buyer, orders = n.orders, revenue = n.revenue
+            FROM fresh n JOIN changed USING (customer_id)
+            WHERE t.customer_id = n.customer_id
+        ),
+        {apply}
+        """;
+
+    private static readonly string MembersByPurchasesFilledSql = Fill(MembersByPurchasesSql, "", ApplyMembersSql);
+    private static readonly string TargetedByPurchasesFilledSql = Fill(TargetedByPurchasesSql, "", ApplyTargetedSql);
+
+    private static readonly string MembersByCustomersSql = Fill(MembersSqlTemplate, ByCustomers, ApplyMembersSql);
+    private static readonly string MembersByCampaignSql = Fill(MembersSqlTemplate, ByCampaign, ApplyMembersSql);
+    private static readonly string MembersByCampaignCustomersSql = Fill(MembersSqlTemplate, ByCampaignCustomers, ApplyMembersSql);
+    private static readonly string TargetedByCustomersSql = Fill(TargetedSqlTemplate, TargetedByCustomers, ApplyTargetedSql);
+    private static readonly string TargetedByCampaignSql = Fill(TargetedSqlTemplate, TargetedByCampaign, ApplyTargetedSql);
 
     /// <summary>
     /// Takes the attribution lock for the rest of <paramref name="tx"/> (after the erasure lock, in that order everywhere):
@@ -305,6 +403,33 @@ public static class MemberAttribution
         }
     }
 
+    /// <summary>
+    /// Adds purchases stored just now (each never seen before) to the memberships and targeted rows of their customers
+    /// whose window is known; the same outcome as a re-derivation from all facts, at a fraction of the cost.
+    /// </summary>
+    public static async Task AddPurchasesAsync(NpgsqlTransaction tx, IReadOnlyList<StoredPurchase> purchases, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(tx);
+        ArgumentNullException.ThrowIfNull(purchases);
+        if (purchases.Count == 0)
+        {
+            return;
+        }
+
+        var parameters = new
+        {
+            CustomerIds = purchases.Select(p => p.CustomerId).ToArray(),
+            OccurredAts = purchases.Select(p => p.OccurredAt).ToArray(),
+            NetAmounts = purchases.Select(p => p.NetAmount).ToArray(),
+            Margins = purchases.Select(p => p.Margin).ToArray(),
+            IsReturns = purchases.Select(p => p.IsReturn).ToArray(),
+            CampaignCodes = purchases.Select(p => p.CampaignCode).ToArray(),
+            PromotionCodes = purchases.Select(p => p.PromotionCode).ToArray(),
+        };
+        await RunAsync(tx, MembersByPurchasesFilledSql, parameters, ct);
+        await RunAsync(tx, TargetedByPurchasesFilledSql, parameters, ct);
+    }
+
     /// <summary>Re-derives the members <paramref name="customerIds"/> of campaign <paramref name="campaignId"/> (an assignment batch).</summary>
     public static async Task RederiveMembersAsync(NpgsqlTransaction tx, Guid campaignId, Guid[] customerIds, CancellationToken ct)
     {
@@ -331,5 +456,7 @@ public static class MemberAttribution
     private static Task<int> RunAsync(NpgsqlTransaction tx, string sql, object parameters, CancellationToken ct) =>
         tx.Connection!.ExecuteAsync(new CommandDefinition(sql, parameters, tx, commandTimeout: 0, cancellationToken: ct));
 
-    private static string Fill(string template, string scope) => template.Replace("{scope}", scope, StringComparison.Ordinal);
+    private static string Fill(string template, string scope, string apply) => template
+        .Replace("{scope}", scope, StringComparison.Ordinal)
+        .Replace("{apply}", apply, StringComparison.Ordinal);
 }

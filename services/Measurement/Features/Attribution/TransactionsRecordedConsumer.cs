@@ -7,23 +7,21 @@ namespace Measurement.Features.Attribution;
 
 /// <summary>
 /// Keeps every customer's purchases (a customer may join a campaign after buying, and cohorts are followed for months)
-/// once per transaction id, and re-derives the buyers' memberships and targeted rows. Purchases of customers erased
+/// once per transaction id, and adds the new ones to the buyers' memberships and targeted rows. Purchases of customers erased
 /// here are not kept. Net = gross − discount (returns carry negative amounts); margin = net − cost, unknown cost 0.
 /// </summary>
 public sealed class TransactionsRecordedConsumer(Inbox inbox) : IConsumer<TransactionsRecorded>
 {
     private const string Sql = """
-        WITH stored AS (
-            INSERT INTO purchases (transaction_id, customer_id, occurred_at, net_amount, margin, cost_known, is_return, campaign_code, promotion_code)
-            SELECT u.transaction_id, u.customer_id, u.occurred_at, u.gross - u.discount, u.gross - u.discount - coalesce(u.cost, 0),
-                   u.cost IS NOT NULL, u.is_return, u.campaign_code, u.promotion_code
-            FROM unnest(@TransactionIds, @CustomerIds, @OccurredAts, @Gross, @Discounts, @Costs, @IsReturns, @CampaignCodes, @PromotionCodes)
-                 AS u(transaction_id, customer_id, occurred_at, gross, discount, cost, is_return, campaign_code, promotion_code)
-            WHERE NOT EXISTS (SELECT 1 FROM erased_customers e WHERE e.customer_id = u.customer_id)
-            ON CONFLICT (transaction_id) DO NOTHING
-            RETURNING customer_id
-        )
-        SELECT DISTINCT customer_id FROM stored
+        INSERT INTO purchases (transaction_id, customer_id, occurred_at, net_amount, margin, cost_known, is_return, campaign_code, promotion_code)
+        SELECT u.transaction_id, u.customer_id, u.occurred_at, u.gross - u.discount, u.gross - u.discount - coalesce(u.cost, 0),
+               u.cost IS NOT NULL, u.is_return, u.campaign_code, u.promotion_code
+        FROM unnest(@TransactionIds, @CustomerIds, @OccurredAts, @Gross, @Discounts, @Costs, @IsReturns, @CampaignCodes, @PromotionCodes)
+             AS u(transaction_id, customer_id, occurred_at, gross, discount, cost, is_return, campaign_code, promotion_code)
+        WHERE NOT EXISTS (SELECT 1 FROM erased_customers e WHERE e.customer_id = u.customer_id)
+        ON CONFLICT (transaction_id) DO NOTHING
+        RETURNING customer_id AS CustomerId, occurred_at AS OccurredAt, net_amount AS NetAmount, margin AS Margin,
+                  is_return AS IsReturn, campaign_code AS CampaignCode, promotion_code AS PromotionCode
         """;
 
     public Task Consume(ConsumeContext<TransactionsRecorded> context) =>
@@ -37,7 +35,7 @@ public sealed class TransactionsRecordedConsumer(Inbox inbox) : IConsumer<Transa
 
             await ErasureLock.LockSharedAsync(tx, ct);
             await MemberAttribution.LockAsync(tx, ct);
-            var customers = (await tx.Connection!.QueryAsync<Guid>(new CommandDefinition(Sql, new
+            var stored = (await tx.Connection!.QueryAsync<StoredPurchase>(new CommandDefinition(Sql, new
             {
                 TransactionIds = t.Select(x => x.TransactionId).ToArray(),
                 CustomerIds = t.Select(x => x.CustomerId).ToArray(),
@@ -49,6 +47,6 @@ public sealed class TransactionsRecordedConsumer(Inbox inbox) : IConsumer<Transa
                 CampaignCodes = t.Select(x => x.CampaignCode).ToArray(),
                 PromotionCodes = t.Select(x => x.PromotionCode).ToArray(),
             }, tx, cancellationToken: ct))).ToArray();
-            await MemberAttribution.RederiveCustomersAsync(tx, customers, includeTargeted: true, ct);
+            await MemberAttribution.AddPurchasesAsync(tx, stored, ct);
         });
 }
