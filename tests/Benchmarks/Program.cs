@@ -5,6 +5,7 @@ using Benchmarks;
 //        Benchmarks segmentation [--customers N] [--transactions N]
 //        Benchmarks freshness [--rate N] [--seconds N]
 //        Benchmarks campaigns [--members N]
+//        Benchmarks measurement [--members N] [--transactions N]
 // Reads the server settings from the environment (./deploy/platform bench exports them).
 var settings = BenchSettings.FromEnvironment();
 var command = args.FirstOrDefault() ?? "help";
@@ -34,11 +35,14 @@ switch (command)
     case "campaigns":
         await new CampaignsBenchmark(settings).RunAsync(Option("--members", 1_000_000));
         break;
+    case "measurement":
+        await new MeasurementBenchmark(settings).RunAsync(Option("--members", 1_000_000), Option("--transactions", 5_000_000));
+        break;
     case "segmentation":
         await new SegmentationBenchmark(settings).RunAsync(Option("--customers", 1_000_000), Option("--transactions", 5_000_000));
         break;
     default:
-        Console.WriteLine("usage: Benchmarks ingest [--rows N] [--customers N] [--seconds N] [--skip-single] [--skip-bulk] | segmentation [--customers N] [--transactions N] | freshness [--rate N] [--seconds N] | campaigns [--members N]");
+        Console.WriteLine("usage: Benchmarks ingest [--rows N] [--customers N] [--seconds N] [--skip-single] [--skip-bulk] | segmentation [--customers N] [--transactions N] | freshness [--rate N] [--seconds N] | campaigns [--members N] | measurement [--members N] [--transactions N]");
         return 2;
 }
 
