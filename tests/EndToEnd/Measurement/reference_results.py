@@ -24,14 +24,23 @@ Methods (the textbook ones, from SciPy / statsmodels where they exist):
 - rates: Wilson score interval (statsmodels proportion_confint method="wilson"); two-proportion z-test with pooled
   variance (statsmodels proportions_ztest); interval of the difference with unpooled (Wald) variance
   (statsmodels confint_proportions_2indep method="wald"); relative lift's interval by the delta method on
-  log(p_t / p_c): se² = (1-p_t)/(n_t p_t) + (1-p_c)/(n_c p_c).
+  log(p_t / p_c): se² = (1-p_t)/(n_t p_t) + (1-p_c)/(n_c p_c), normal quantile.
 - money per assigned customer: Welch's t-test (scipy ttest_ind equal_var=False), df by Welch–Satterthwaite, interval
   of the difference with the t quantile at that df; relative lift by the delta method on log(m_t / m_c):
-  se² = s_t²/(n_t m_t²) + s_c²/(n_c m_c²), normal quantile.
-- CUPED: y' = y - θ (x - x̄) with θ = cov(x, y) / var(x) and x̄ over both arms pooled (the two arms' rows together),
-  then Welch (money) or the unpooled/pooled z as above on the adjusted outcome (rates: the adjusted rows' means and
-  sample variances; the test statistic is the difference over its unpooled standard error, normal p-value).
-- Holm: statsmodels multipletests(method="holm") over the treated cells of a campaign, per metric.
+  se² = s_t²/(n_t m_t²) + s_c²/(n_c m_c²), with the t quantile at the Welch–Satterthwaite df of those two terms.
+- CUPED: θ is the slope of y on x in an ordinary least-squares fit with an intercept per arm (statsmodels OLS of
+  y on [x, arm, 1]: the pooled within-arm regression, so the treatment effect does not leak into θ); y' = y − θ(x − x̄)
+  with x̄ over both arms; then Welch on y' (money), or for rates the z-test on y' as on a rate: n-denominator
+  variances, the test with the variance of y' over both arms together, the interval unpooled, normal quantiles.
+- always-valid interval: the asymptotic confidence sequence of Waudby-Smith et al. (Annals of Statistics 2024,
+  arXiv:2103.06476, eq. 9 with ρ² from eq. 161), as GrowthBook's gbstats applies it to a difference with standard
+  error SE after N = n_c + n_t units: σ̂² = SE²·N, ρ² = (−2 ln α + ln(1 − 2 ln α)) / 5000,
+  half-width = σ̂ √(2(Nρ² + 1)/(N²ρ²) · ln(√(Nρ² + 1)/α)).
+- Holm: statsmodels multipletests(method="holm") over the treated cells of a campaign, per metric (unadjusted and
+  CUPED apart).
+
+Metric names follow the results' (responseRate, conversionRate, revenuePerCustomer: per assigned customer, intent to
+treat); "responded" is a visit or a conversion (a clicked or a converted response), as the attribution counts it.
 """
 
 import gzip
@@ -41,6 +50,7 @@ import os
 
 import numpy as np
 import pandas as pd
+import statsmodels.api as sm
 from scipy import stats
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint, proportions_ztest
@@ -49,6 +59,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
 CI_EVERY = {"hillstrom": 4, "wi_ballot_secrecy": 1, "wi_group_competition": 1}
 Z = stats.norm.ppf(0.975)
+ALPHA = 0.05
+TUNING = 5000.0
 
 
 def data_path(name):
@@ -91,9 +103,18 @@ def rate_lift(kc, nc, kt, nt):
     if relative is not None:
         se = math.sqrt((1 - pt) / (nt * pt) + (1 - pc) / (nc * pc))
         rel_interval = [math.exp(math.log(pt / pc) - Z * se) - 1, math.exp(math.log(pt / pc) + Z * se) - 1]
+    se = math.sqrt(pt * (1 - pt) / nt + pc * (1 - pc) / nc)
     return {"control": pc, "treatment": pt, "absolute": pt - pc, "absoluteInterval": [float(lo), float(hi)],
-            "standardError": math.sqrt(pt * (1 - pt) / nt + pc * (1 - pc) / nc),
+            "standardError": se, "sequentialInterval": sequential(pt - pc, se, nc + nt),
             "relative": relative, "relativeInterval": rel_interval, "statistic": float(z), "pValue": float(p)}
+
+
+def sequential(difference, se, units):
+    rho2 = (-2 * math.log(ALPHA) + math.log(1 - 2 * math.log(ALPHA))) / TUNING
+    variance = se * se * units
+    nr = units * rho2 + 1
+    half = math.sqrt(variance * 2 * nr / (units * units * rho2) * math.log(math.sqrt(nr) / ALPHA))
+    return [difference - half, difference + half]
 
 
 def mean_lift(yc, yt):
@@ -107,31 +128,40 @@ def mean_lift(yc, yt):
     relative = mt / mc - 1 if mc > 0 and mt > 0 else None
     rel_interval = None
     if relative is not None:
-        rse = math.sqrt(vt / (nt * mt * mt) + vc / (nc * mc * mc))
-        rel_interval = [math.exp(math.log(mt / mc) - Z * rse) - 1, math.exp(math.log(mt / mc) + Z * rse) - 1]
+        lt, lc = vt / (nt * mt * mt), vc / (nc * mc * mc)
+        log_df = (lt + lc) ** 2 / (lt ** 2 / (nt - 1) + lc ** 2 / (nc - 1))
+        rq = stats.t.ppf(0.975, log_df)
+        rse = math.sqrt(lt + lc)
+        rel_interval = [math.exp(math.log(mt / mc) - rq * rse) - 1, math.exp(math.log(mt / mc) + rq * rse) - 1]
     return {"control": mc, "treatment": mt, "absolute": mt - mc, "absoluteInterval": [mt - mc - q * se, mt - mc + q * se],
-            "standardError": se, "relative": relative, "relativeInterval": rel_interval,
+            "standardError": se, "sequentialInterval": sequential(mt - mc, se, nc + nt), "relative": relative, "relativeInterval": rel_interval,
             "statistic": float(test.statistic), "degreesOfFreedom": float(df), "pValue": float(test.pvalue)}
 
 
 def cuped(control, treated, column, is_rate):
     both = pd.concat([control, treated])
     x, y = both["x"].to_numpy(float), both[column].to_numpy(float)
-    var_x = np.var(x, ddof=1)
-    theta = float(np.cov(x, y, ddof=1)[0, 1] / var_x) if var_x > 0 else 0.0
+    arm = np.concatenate([np.zeros(len(control)), np.ones(len(treated))])
+    fit = sm.OLS(y, np.column_stack([x, arm, np.ones(len(y))])).fit()
+    theta = float(fit.params[0]) if np.var(x) > 0 else 0.0
     x_bar = float(np.mean(x))
     yc = control[column].to_numpy(float) - theta * (control["x"].to_numpy(float) - x_bar)
     yt = treated[column].to_numpy(float) - theta * (treated["x"].to_numpy(float) - x_bar)
-    lift = mean_lift(yc, yt)
-    if is_rate:
-        # A z-test on the adjusted rows: normal quantile and p-value, no df.
-        se = lift["standardError"]
-        lift["absoluteInterval"] = [lift["absolute"] - Z * se, lift["absolute"] + Z * se]
-        lift["statistic"] = lift["absolute"] / se
-        lift["pValue"] = float(2 * stats.norm.sf(abs(lift["statistic"])))
-        del lift["degreesOfFreedom"]
-    lift["theta"] = theta
-    return lift
+    if not is_rate:
+        lift = mean_lift(yc, yt)
+        lift["theta"] = theta
+        return lift
+    nc, nt = len(yc), len(yt)
+    mc, mt = float(np.mean(yc)), float(np.mean(yt))
+    vc, vt = float(np.var(yc)), float(np.var(yt))
+    se = math.sqrt(vt / nt + vc / nc)
+    pooled = float(np.var(np.concatenate([yc, yt])))
+    z = (mt - mc) / math.sqrt(pooled * (1 / nc + 1 / nt))
+    rse = math.sqrt(vt / (nt * mt * mt) + vc / (nc * mc * mc))
+    return {"control": mc, "treatment": mt, "absolute": mt - mc, "absoluteInterval": [mt - mc - Z * se, mt - mc + Z * se],
+            "standardError": se, "sequentialInterval": sequential(mt - mc, se, nc + nt), "relative": mt / mc - 1,
+            "relativeInterval": [math.exp(math.log(mt / mc) - Z * rse) - 1, math.exp(math.log(mt / mc) + Z * rse) - 1],
+            "statistic": z, "pValue": float(2 * stats.norm.sf(abs(z))), "theta": theta}
 
 
 def compute(frame, money, covariate):
@@ -150,20 +180,23 @@ def compute(frame, money, covariate):
     for cell in sorted(c for c in cells if c != "control"):
         treated = frame[frame["cell"] == cell]
         c, t = cells["control"], cells[cell]
-        lift = {"responseRate": rate_lift(c["responders"], c["assigned"], t["responders"], t["assigned"]),
-                "conversionRate": rate_lift(c["converters"], c["assigned"], t["converters"], t["assigned"])}
+        lift = {"responseRate": {"unadjusted": rate_lift(c["responders"], c["assigned"], t["responders"], t["assigned"])},
+                "conversionRate": {"unadjusted": rate_lift(c["converters"], c["assigned"], t["converters"], t["assigned"])}}
+        if covariate:
+            lift["responseRate"]["cuped"] = cuped(control, treated, "responded", is_rate=True)
+            lift["conversionRate"]["cuped"] = cuped(control, treated, "converted", is_rate=True)
         if money:
-            lift["revenuePerAssigned"] = mean_lift(control["revenue"].to_numpy(float), treated["revenue"].to_numpy(float))
-            lift["revenuePerAssignedCuped"] = cuped(control, treated, "revenue", is_rate=False)
-        if covariate and not money:
-            lift["conversionRateCuped"] = cuped(control, treated, "converted", is_rate=True)
+            lift["revenuePerCustomer"] = {"unadjusted": mean_lift(control["revenue"].to_numpy(float), treated["revenue"].to_numpy(float)),
+                                          "cuped": cuped(control, treated, "revenue", is_rate=False)}
         lifts[cell] = lift
-    metrics = sorted({m for lift in lifts.values() for m in lift})
-    for metric in metrics:
-        treated_cells = sorted(lifts)
-        adjusted = multipletests([lifts[c][metric]["pValue"] for c in treated_cells], method="holm")[1]
-        for c, p in zip(treated_cells, adjusted):
-            lifts[c][metric]["pValueHolm"] = float(p)
+    treated_cells = sorted(lifts)
+    for metric in sorted({m for lift in lifts.values() for m in lift}):
+        for kind in ("unadjusted", "cuped"):
+            present = [c for c in treated_cells if kind in lifts[c].get(metric, {})]
+            if present:
+                adjusted = multipletests([lifts[c][metric][kind]["pValue"] for c in present], method="holm")[1]
+                for c, p in zip(present, adjusted):
+                    lifts[c][metric][kind]["holmPValue"] = float(p)
     return {"rows": len(frame), "cells": cells, "lifts": lifts}
 
 
