@@ -40,7 +40,7 @@ public sealed class RealDataResultsTests(AllServices services, ITestOutputHelper
         await RunAsync(data, "WI-GROUPS-2012");
     }
 
-    private async Task<JsonElement> RunAsync(RealDataSet data, string code)
+    private async Task RunAsync(RealDataSet data, string code)
     {
         var reference = ReferenceResults.For(data.Name);
         Assert.Equal(reference.GetProperty("rows").GetInt32(), data.Rows.Count);
@@ -69,6 +69,5 @@ public sealed class RealDataResultsTests(AllServices services, ITestOutputHelper
         output.WriteLine($"{data.Name}: every outcome in Measurement's statistics after {attributed.TotalSeconds:N1} s");
         var compared = ResultsAssert.Matches(reference, results);
         output.WriteLine($"{data.Name}: {compared} figures equal to the reference's");
-        return results;
     }
 }

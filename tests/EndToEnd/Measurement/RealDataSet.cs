@@ -10,7 +10,7 @@ namespace EndToEnd.RealData;
 /// subsample the reference script takes (data rows whose 1-based number n has n % every == 1); with
 /// <c>MEASUREMENT_REALDATA_FULL=1</c> every row.
 /// </summary>
-public sealed record RealDataSet(string Name, string Source, string[] TreatedCells, DateTimeOffset StartedAt, string ContactChannel, string ResponseChannel, int Every, IReadOnlyList<RealDataRow> Rows)
+public sealed record RealDataSet(string Name, string Source, string[] TreatedCells, DateTimeOffset StartedAt, string ContactChannel, string ResponseChannel, IReadOnlyList<RealDataRow> Rows)
 {
     /// <summary>Set to 1 for a run on every row of every file (by hand; CI takes the subsample).</summary>
     public const string FullVariable = "MEASUREMENT_REALDATA_FULL";
@@ -39,7 +39,7 @@ public sealed record RealDataSet(string Name, string Source, string[] TreatedCel
                 Field("visit") == "1", Field("conversion") == "1", decimal.Parse(Field("spend"), CultureInfo.InvariantCulture)));
         }
 
-        return new RealDataSet("hillstrom", "hillstrom", ["mens_email", "womens_email"], new DateTimeOffset(2008, 3, 3, 0, 0, 0, TimeSpan.Zero), "email", "email", every, rows);
+        return new RealDataSet("hillstrom", "hillstrom", ["mens_email", "womens_email"], new DateTimeOffset(2008, 3, 3, 0, 0, 0, TimeSpan.Zero), "email", "email", rows);
     }
 
     /// <summary>
@@ -64,7 +64,7 @@ public sealed record RealDataSet(string Name, string Source, string[] TreatedCel
         }
 
         var source = name.Replace('_', '-');
-        return new RealDataSet(name, source, ["letter"], new DateTimeOffset(2012, 5, 22, 0, 0, 0, TimeSpan.Zero), "direct_mail", "mail", 1, rows);
+        return new RealDataSet(name, source, ["letter"], new DateTimeOffset(2012, 5, 22, 0, 0, 0, TimeSpan.Zero), "direct_mail", "mail", rows);
     }
 
     private static async IAsyncEnumerable<(int Number, string[] Fields, string[] Header)> ReadAsync(string file, int every)
