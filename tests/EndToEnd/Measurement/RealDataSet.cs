@@ -6,30 +6,18 @@ namespace EndToEnd.RealData;
 
 /// <summary>
 /// A randomized test from <c>../shared/data/campaigns</c> (or its copy in <c>tests/data/campaigns</c>) as an external
-/// campaign: its treated cells, when it started, the channel of its contacts, and its rows. CI takes the deterministic
-/// subsample the reference script takes (data rows whose 1-based number n has n % every == 1); with
-/// <c>MEASUREMENT_REALDATA_FULL=1</c> every row.
+/// campaign: its treated cells, when it started, the channels of its contacts and responses, and all of its rows.
 /// </summary>
 public sealed record RealDataSet(string Name, string Source, string[] TreatedCells, DateTimeOffset StartedAt, string ContactChannel, string ResponseChannel, IReadOnlyList<RealDataRow> Rows)
 {
-    /// <summary>Set to 1 for a run on every row of every file (by hand; CI takes the subsample).</summary>
-    public const string FullVariable = "MEASUREMENT_REALDATA_FULL";
-
-    /// <summary>Whether this run takes every row.</summary>
-    public static bool Full => Environment.GetEnvironmentVariable(FullVariable) == "1";
-
-    /// <summary>"full" or "ci": the section of the reference figures this run compares with.</summary>
-    public static string Section => Full ? "full" : "ci";
-
     /// <summary>
     /// MineThatData's e-mail test (Hillstrom 2008): men's e-mail, women's e-mail or none; visit, conversion and spend in
-    /// the two weeks after; <c>history</c> (prior-year spend) as the covariate. Every 4th row in CI.
+    /// the two weeks after; <c>history</c> (prior-year spend) as the covariate.
     /// </summary>
     public static async Task<RealDataSet> HillstromAsync()
     {
         var rows = new List<RealDataRow>();
-        var every = Full ? 1 : 4;
-        await foreach (var (number, fields, header) in ReadAsync("hillstrom.csv.gz", every))
+        await foreach (var (number, fields, header) in ReadAsync("hillstrom.csv.gz"))
         {
             // history_segment is quoted when it holds a comma ("7) $1,000 +"); the fields after it are never quoted.
             var shift = fields.Length - header.Length;
@@ -51,7 +39,7 @@ public sealed record RealDataSet(string Name, string Source, string[] TreatedCel
     {
         var rows = new List<RealDataRow>();
         var withHistory = name == "wi_group_competition";
-        await foreach (var (number, fields, header) in ReadAsync(name + ".csv.gz", 1))
+        await foreach (var (number, fields, header) in ReadAsync(name + ".csv.gz"))
         {
             string Field(string column) => fields[Array.IndexOf(header, column)];
             var history = withHistory
@@ -67,7 +55,7 @@ public sealed record RealDataSet(string Name, string Source, string[] TreatedCel
         return new RealDataSet(name, source, ["letter"], new DateTimeOffset(2012, 5, 22, 0, 0, 0, TimeSpan.Zero), "direct_mail", "mail", rows);
     }
 
-    private static async IAsyncEnumerable<(int Number, string[] Fields, string[] Header)> ReadAsync(string file, int every)
+    private static async IAsyncEnumerable<(int Number, string[] Fields, string[] Header)> ReadAsync(string file)
     {
         await using var gzip = new GZipStream(File.OpenRead(ReferenceData.Path("campaigns", file)), CompressionMode.Decompress);
         using var reader = new StreamReader(gzip);
@@ -75,10 +63,7 @@ public sealed record RealDataSet(string Name, string Source, string[] TreatedCel
         var number = 0;
         while (await reader.ReadLineAsync() is { } line)
         {
-            if (++number % every == 1 % every)
-            {
-                yield return (number, line.Split(','), header);
-            }
+            yield return (++number, line.Split(','), header);
         }
     }
 }

@@ -5,8 +5,8 @@ namespace EndToEnd.RealData;
 
 /// <summary>
 /// The figures <c>reference_results.py</c> computed on the raw files with SciPy and statsmodels
-/// (<c>reference_results.json</c> beside it): per data set, "full" and "ci" (the subsample), each with per-cell counts,
-/// rates and Wilson intervals, and per treated cell the lifts against control.
+/// (<c>reference_results.json</c> beside it): per data set the per-cell counts, rates and Wilson intervals, and per
+/// treated cell the lifts against control, metric by metric, unadjusted and CUPED.
 /// </summary>
 public static class ReferenceResults
 {
@@ -16,6 +16,6 @@ public static class ReferenceResults
         return JsonDocument.Parse(File.ReadAllText(path)).RootElement.Clone();
     });
 
-    /// <summary>The figures of <paramref name="dataSet"/> for this run (<see cref="RealDataSet.Section"/>).</summary>
-    public static JsonElement For(string dataSet) => All.Value.GetProperty(dataSet).GetProperty(RealDataSet.Section);
+    /// <summary>The figures of <paramref name="dataSet"/> (hillstrom, wi_ballot_secrecy, wi_group_competition).</summary>
+    public static JsonElement For(string dataSet) => All.Value.GetProperty(dataSet);
 }
