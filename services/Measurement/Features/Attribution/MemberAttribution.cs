@@ -111,8 +111,13 @@ public static class MemberAttribution
     // (sign −1) and new (sign +1) contributions goes into cell_stats and step_responders. Follows a statement's CTEs
     // `touched` (members as stored) and `derived` (the same members as they must be).
     private const string ApplyMembersSql = """
+        -- Each changed member once, with its stored (t_*) and derived values side by side: the update and the
+        -- contributions below read this one row set (joining CTEs to each other again plans as nested loops over them).
         changed AS (
-            SELECT d.campaign_id, d.customer_id
+            SELECT d.*, t.window_start AS t_window_start, t.contacted AS t_contacted, t.reached AS t_reached,
+                   t.responded AS t_responded, t.converted AS t_converted, t.redeemed AS t_redeemed,
+                   t.active_after_90 AS t_active_after_90, t.orders AS t_orders, t.revenue AS t_revenue, t.margin AS t_margin,
+                   t.contact_cost AS t_contact_cost, t.offer_cost AS t_offer_cost, t.responded_steps AS t_responded_steps
             FROM derived d JOIN touched t USING (campaign_id, customer_id)
             WHERE (t.window_start, t.window_end, t.contacted, t.contacted_steps, t.responded_steps, t.reached, t.responded,
                    t.converted, t.redeemed, t.orders, t.revenue, t.margin, t.contact_cost, t.offer_cost, t.first_purchase_at,
@@ -129,22 +134,25 @@ public static class MemberAttribution
                 responded = d.responded, converted = d.converted, redeemed = d.redeemed, orders = d.orders,
                 revenue = d.revenue, margin = d.margin, contact_cost = d.contact_cost, offer_cost = d.offer_cost,
                 first_purchase_at = d.first_purchase_at, active_after_90 = d.active_after_90
-            FROM derived d JOIN changed USING (campaign_id, customer_id)
+            FROM changed d
             WHERE m.campaign_id = d.campaign_id AND m.customer_id = d.customer_id
         ),
-        -- Old contributions with sign -1, new ones with +1; only members counted (window known) contribute.
+        -- Old contributions with sign -1, new ones with +1; only members counted (window known) contribute. Cell, wave,
+        -- tier and covariate never change with a re-derivation.
         contributions AS (
-            SELECT -1 AS sign, t.campaign_id, t.cell, t.wave, coalesce(t.value_tier, '') AS value_tier, t.contacted,
-                   t.pre_revenue AS x, t.reached, t.responded, t.converted, t.redeemed, t.active_after_90, t.orders,
-                   t.revenue, t.margin, t.contact_cost, t.offer_cost, t.responded_steps
-            FROM touched t JOIN changed USING (campaign_id, customer_id)
-            WHERE t.window_start IS NOT NULL
+            SELECT -1 AS sign, c.campaign_id, c.cell, c.wave, coalesce(c.value_tier, '') AS value_tier, c.t_contacted AS contacted,
+                   c.pre_revenue AS x, c.t_reached AS reached, c.t_responded AS responded, c.t_converted AS converted,
+                   c.t_redeemed AS redeemed, c.t_active_after_90 AS active_after_90, c.t_orders AS orders,
+                   c.t_revenue AS revenue, c.t_margin AS margin, c.t_contact_cost AS contact_cost, c.t_offer_cost AS offer_cost,
+                   c.t_responded_steps AS responded_steps
+            FROM changed c
+            WHERE c.t_window_start IS NOT NULL
             UNION ALL
-            SELECT 1, d.campaign_id, d.cell, d.wave, coalesce(d.value_tier, ''), d.contacted,
-                   d.pre_revenue, d.reached, d.responded, d.converted, d.redeemed, d.active_after_90, d.orders,
-                   d.revenue, d.margin, d.contact_cost, d.offer_cost, d.responded_steps
-            FROM derived d JOIN changed USING (campaign_id, customer_id)
-            WHERE d.window_start IS NOT NULL
+            SELECT 1, c.campaign_id, c.cell, c.wave, coalesce(c.value_tier, ''), c.contacted,
+                   c.pre_revenue, c.reached, c.responded, c.converted, c.redeemed, c.active_after_90, c.orders,
+                   c.revenue, c.margin, c.contact_cost, c.offer_cost, c.responded_steps
+            FROM changed c
+            WHERE c.window_start IS NOT NULL
         ),
         valued AS (
             SELECT c.*, c.margin - c.contact_cost - c.offer_cost AS profit, c.contact_cost + c.offer_cost AS cost
@@ -235,17 +243,21 @@ public static class MemberAttribution
             FROM targeted_customers o
             WHERE o.customer_id IN (SELECT customer_id FROM scope) AND NOT o.anonymized
         ),
+        -- Each changed row once with its stored (o_*) and derived (n_*) values side by side (see the members' apply).
         changed AS (
-            SELECT customer_id, n.customer_id IS NULL AS gone
+            SELECT customer_id, n.customer_id IS NULL AS gone, n.customer_id IS NOT NULL AS n_present, o.customer_id IS NOT NULL AS o_present,
+                   n.global_control AS n_global_control, n.first_targeted_at AS n_first_targeted_at, n.pre_revenue AS n_pre_revenue,
+                   n.buyer AS n_buyer, n.orders AS n_orders, n.revenue AS n_revenue,
+                   o.global_control AS o_global_control, o.pre_revenue AS o_pre_revenue, o.buyer AS o_buyer, o.revenue AS o_revenue
             FROM fresh n FULL JOIN stale o USING (customer_id)
             WHERE (n.global_control, n.first_targeted_at, n.pre_revenue, n.buyer, n.orders, n.revenue)
                   IS DISTINCT FROM (o.global_control, o.first_targeted_at, o.pre_revenue, o.buyer, o.orders, o.revenue)
         ),
         upserted AS (
             INSERT INTO targeted_customers AS t (customer_id, global_control, first_targeted_at, pre_revenue, buyer, orders, revenue)
-            SELECT n.customer_id, n.global_control, n.first_targeted_at, n.pre_revenue, n.buyer, n.orders, n.revenue
-            FROM fresh n JOIN changed USING (customer_id)
-            ORDER BY n.customer_id
+            SELECT c.customer_id, c.n_global_control, c.n_first_targeted_at, c.n_pre_revenue, c.n_buyer, c.n_orders, c.n_revenue
+            FROM changed c WHERE c.n_present
+            ORDER BY c.customer_id
             ON CONFLICT (customer_id) DO UPDATE SET
                 global_control = excluded.global_control, first_targeted_at = excluded.first_targeted_at,
                 pre_revenue = excluded.pre_revenue, buyer = excluded.buyer, orders = excluded.orders, revenue = excluded.revenue
@@ -258,14 +270,14 @@ public static class MemberAttribution
         """;
 
     // The difference between the changed targeted customers' old (sign −1) and new (sign +1) contributions goes into
-    // global_control_stats. Follows a statement's CTEs `stale` (rows as stored), `fresh` (as they must be) and `changed`.
+    // global_control_stats. Follows a statement's CTE `changed` (o_present/o_* as stored, n_present/n_* as they must be).
     private const string ApplyTargetedSql = """
         contributions AS (
-            SELECT -1 AS sign, o.global_control, o.pre_revenue AS x, o.buyer, o.revenue
-            FROM stale o JOIN changed USING (customer_id)
+            SELECT -1 AS sign, c.o_global_control AS global_control, c.o_pre_revenue AS x, c.o_buyer AS buyer, c.o_revenue AS revenue
+            FROM changed c WHERE c.o_present
             UNION ALL
-            SELECT 1, n.global_control, n.pre_revenue, n.buyer, n.revenue
-            FROM fresh n JOIN changed USING (customer_id)
+            SELECT 1, c.n_global_control, c.n_pre_revenue, c.n_buyer, c.n_revenue
+            FROM changed c WHERE c.n_present
         )
         INSERT INTO global_control_stats AS s (global_control, customers, buyers, revenue_sum, revenue_sq, x_sum, x_sq, x_revenue, x_buyers)
         SELECT global_control, sum(sign), sum(sign * buyer::int), sum(sign * revenue), sum(sign * revenue * revenue),
@@ -355,13 +367,17 @@ public static class MemberAttribution
             FROM stale o JOIN increments i USING (customer_id)
         ),
         changed AS (
-            SELECT customer_id FROM fresh n JOIN stale o USING (customer_id)
+            SELECT customer_id, true AS n_present, true AS o_present,
+                   n.global_control AS n_global_control, n.pre_revenue AS n_pre_revenue, n.buyer AS n_buyer, n.orders AS n_orders,
+                   n.revenue AS n_revenue,
+                   o.global_control AS o_global_control, o.pre_revenue AS o_pre_revenue, o.buyer AS o_buyer, o.revenue AS o_revenue
+            FROM fresh n JOIN stale o USING (customer_id)
             WHERE (n.buyer, n.orders, n.revenue) IS DISTINCT FROM (o.buyer, o.orders, o.revenue)
         ),
         updated AS (
-            UPDATE targeted_customers t SET buyer = n.buyer, orders = n.orders, revenue = n.revenue
-            FROM fresh n JOIN changed USING (customer_id)
-            WHERE t.customer_id = n.customer_id
+            UPDATE targeted_customers t SET buyer = c.n_buyer, orders = c.n_orders, revenue = c.n_revenue
+            FROM changed c
+            WHERE t.customer_id = c.customer_id
         ),
         {apply}
         """;
