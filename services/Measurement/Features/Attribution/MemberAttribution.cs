@@ -350,29 +350,22 @@ public static class MemberAttribution
         WITH new_purchases AS (
             SELECT * FROM unnest(@CustomerIds, @OccurredAts, @NetAmounts, @IsReturns) AS p(customer_id, occurred_at, net_amount, is_return)
         ),
+        -- One probe per customer: the stored row comes along (grouped by its primary key).
         increments AS (
-            SELECT o.customer_id, count(*) FILTER (WHERE NOT p.is_return) AS orders, sum(p.net_amount) AS revenue
+            SELECT o.customer_id, o.global_control, o.pre_revenue, o.buyer, o.orders, o.revenue,
+                   count(*) FILTER (WHERE NOT p.is_return) AS added_orders, sum(p.net_amount) AS added_revenue
             FROM targeted_customers o
             JOIN new_purchases p ON p.customer_id = o.customer_id AND p.occurred_at >= o.first_targeted_at
             WHERE o.customer_id IN (SELECT DISTINCT customer_id FROM new_purchases) AND NOT o.anonymized
             GROUP BY o.customer_id
         ),
-        stale AS (
-            SELECT o.customer_id, o.global_control, o.first_targeted_at, o.pre_revenue, o.buyer, o.orders, o.revenue
-            FROM targeted_customers o JOIN increments USING (customer_id)
-        ),
-        fresh AS (
-            SELECT o.customer_id, o.global_control, o.first_targeted_at, o.pre_revenue,
-                   o.buyer OR i.orders > 0 AS buyer, o.orders + i.orders::int AS orders, o.revenue + i.revenue AS revenue
-            FROM stale o JOIN increments i USING (customer_id)
-        ),
         changed AS (
             SELECT customer_id, true AS n_present, true AS o_present,
-                   n.global_control AS n_global_control, n.pre_revenue AS n_pre_revenue, n.buyer AS n_buyer, n.orders AS n_orders,
-                   n.revenue AS n_revenue,
-                   o.global_control AS o_global_control, o.pre_revenue AS o_pre_revenue, o.buyer AS o_buyer, o.revenue AS o_revenue
-            FROM fresh n JOIN stale o USING (customer_id)
-            WHERE (n.buyer, n.orders, n.revenue) IS DISTINCT FROM (o.buyer, o.orders, o.revenue)
+                   global_control AS n_global_control, pre_revenue AS n_pre_revenue, buyer OR added_orders > 0 AS n_buyer,
+                   orders + added_orders::int AS n_orders, revenue + added_revenue AS n_revenue,
+                   global_control AS o_global_control, pre_revenue AS o_pre_revenue, buyer AS o_buyer, revenue AS o_revenue
+            FROM increments
+            WHERE added_orders > 0 OR added_revenue <> 0
         ),
         updated AS (
             UPDATE targeted_customers t SET buyer = c.n_buyer, orders = c.n_orders, revenue = c.n_revenue
