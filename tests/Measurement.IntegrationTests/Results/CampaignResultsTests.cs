@@ -194,7 +194,7 @@ public sealed class CampaignResultsTests(ResultsHostFixture fixture) : IClassFix
         var results = await GetAsync(ResultsHostFixture.Acquisition, "?winsorize=0.9");
 
         Near("winsorize.cap", results.Settings.WinsorizeCap);
-        Assert.Contains("scan of the campaign's members", results.Settings.WinsorizeMethod, StringComparison.Ordinal);
+        Assert.Contains("top tail of the campaign's members", results.Settings.WinsorizeMethod, StringComparison.Ordinal);
         Assert.Contains(results.Notes, n => n.Contains("revenuePerCustomerWinsorized", StringComparison.Ordinal));
         var w = results.Lifts.Single(l => l.Cell == "a").Metrics.Single(m => m.Metric == LiftCalculator.RevenuePerCustomerWinsorized).Unadjusted!;
         Near("a.lift.revenuePerCustomerWinsorized.absolute", w.Absolute);

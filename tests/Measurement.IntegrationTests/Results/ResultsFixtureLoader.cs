@@ -48,9 +48,10 @@ internal static class ResultsFixtureLoader
 
         await host.ExecuteAsync("""
             INSERT INTO members (campaign_id, customer_id, cell, wave, global_control, value_tier, deal_seeker, pre_revenue, pre_orders,
-                                 contacted, reached, responded, converted, revenue, margin, first_purchase_at)
+                                 contacted, reached, responded, converted, revenue, margin, first_purchase_at, window_start)
             VALUES (@id, @Customer, @Cell, @Wave, @Cell = 'global_control', nullif(@Tier, ''), false, @PreRevenue, 0,
-                    @Contacted, @Reached, @Responded, @Converted, @Revenue, @Margin, @FirstPurchaseAt)
+                    @Contacted, @Reached, @Responded, @Converted, @Revenue, @Margin, @FirstPurchaseAt,
+                    (SELECT launched_at FROM campaigns WHERE id = @id))
             """, ResultsFixture.Members.Select(m => new { id, m.Customer, m.Cell, m.Wave, m.Tier, m.PreRevenue, m.Contacted, m.Reached, m.Responded, m.Converted, m.Revenue, m.Margin, m.FirstPurchaseAt }));
         var converters = ResultsFixture.Members.Where(m => m.FirstPurchaseAt is not null).ToList();
         var purchases = converters.Select(m => new { Id = Guid.NewGuid(), m.Customer, At = m.FirstPurchaseAt!.Value, m.Revenue })

@@ -38,7 +38,7 @@ public static class ResultsApi
                 (retention, win_back).
                 """ + OptionsDescription + """
                  `winsorize` (0.5–0.9999): revenue per member is also compared capped at that percentile of all the campaign's
-                members (metric revenuePerCustomerWinsorized; computed by a scan of the members, not from the statistics).
+                members (metric revenuePerCustomerWinsorized; the tail above the cap is read from the members, the rest comes from the statistics).
                 """)
             .Produces<CampaignResults>()
             .ProducesValidationProblem()

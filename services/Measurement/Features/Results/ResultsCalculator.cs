@@ -76,7 +76,8 @@ public static class ResultsCalculator
         if (query.Winsorize is { } p)
         {
             winsorizeMethod = $"revenue per member capped above at the {p:0.####} percentile (percentile_cont) of all the campaign's members' window revenue, " +
-                "global control included; computed at request time by a scan of the campaign's members, not from the maintained statistics";
+                "global control included; computed at request time from the top tail of the campaign's members (a bounded sort) " +
+                "subtracted from the maintained statistics";
             notes.Add("Winsorized revenue (metric revenuePerCustomerWinsorized): " + winsorizeMethod + ".");
         }
 
