@@ -68,8 +68,11 @@ public sealed class ResultsReader(NpgsqlDataSource db, TimeProvider time)
         List<WinsorizedRow>? winsorized = null;
         if (query.Winsorize is { } percentile)
         {
-            winsorized = (await connection.QueryAsync<WinsorizedRow>(
-                new CommandDefinition(WinsorizedRow.SelectSql, new { campaignId, percentile }, tx, cancellationToken: ct))).ToList();
+            var statsRows = stats.ToList();
+            var limit = WinsorizedRow.TailLength(statsRows.Sum(r => r.Members), percentile);
+            var tail = (await connection.QueryAsync<TailMember>(
+                new CommandDefinition(WinsorizedRow.TailSql, new { campaignId, limit }, tx, cancellationToken: ct))).ToList();
+            winsorized = WinsorizedRow.FromTail(statsRows, tail, percentile);
         }
 
         List<CohortRow>? cohorts = null;
