@@ -18,7 +18,9 @@ namespace Measurement.Features.Attribution;
 /// committed before it, which a lock released only at commit guarantees under READ COMMITTED (each statement's snapshot
 /// is taken after the lock was granted). Taking it before the facts are stored, not just before the re-derivation,
 /// means no transaction ever waits for a row another one wrote while itself holding the lock (no deadlock between a
-/// duplicate fact's insert and the lock). Not one lock per customer: the shared lock table is small, and a batch
+/// duplicate fact's insert and the lock). One exception: purchases are inserted before the lock (they are only ever
+/// added to members by the transaction that inserted them, under the lock, and no lock holder writes purchases, so no
+/// holder waits on a non-holder), which lets batches of orders store their facts in parallel. Not one lock per customer: the shared lock table is small, and a batch
 /// touches a thousand customers. Replicas and consumers of every kind take the same key, so nothing is lost; the price
 /// is that attribution is serial per database, which the measured throughput allows (see the report in the commit).
 /// </remarks>

@@ -33,8 +33,10 @@ public sealed class TransactionsRecordedConsumer(Inbox inbox) : IConsumer<Transa
                 return;
             }
 
+            // The purchases are stored before the attribution lock is taken, so batches insert in parallel and only the
+            // additions to the members wait for each other. Safe: a member can only include a purchase another
+            // transaction committed, and this one commits its purchases together with their addition (under the lock).
             await ErasureLock.LockSharedAsync(tx, ct);
-            await MemberAttribution.LockAsync(tx, ct);
             var stored = (await tx.Connection!.QueryAsync<StoredPurchase>(new CommandDefinition(Sql, new
             {
                 TransactionIds = t.Select(x => x.TransactionId).ToArray(),
@@ -47,6 +49,7 @@ public sealed class TransactionsRecordedConsumer(Inbox inbox) : IConsumer<Transa
                 CampaignCodes = t.Select(x => x.CampaignCode).ToArray(),
                 PromotionCodes = t.Select(x => x.PromotionCode).ToArray(),
             }, tx, cancellationToken: ct))).ToArray();
+            await MemberAttribution.LockAsync(tx, ct);
             await MemberAttribution.AddPurchasesAsync(tx, stored, ct);
         });
 }
