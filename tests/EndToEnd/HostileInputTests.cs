@@ -35,6 +35,8 @@ public sealed class HostileInputTests(AllServices services) : IClassFixture<AllS
         Assert.Contains(operations, o => o.Method == HttpMethod.Post && o.Template == "/campaigns/v1/campaigns");
         Assert.Contains(operations, o => o.Method == HttpMethod.Put && o.Template == "/campaigns/v1/campaigns/{campaignId}");
         Assert.Contains(operations, o => o.Method == HttpMethod.Post && o.Template == "/campaigns/v1/campaigns/{campaignId}/preview");
+        Assert.Contains(operations, o => o.Method == HttpMethod.Post && o.Template == "/measurement/v1/stats/compare");
+        Assert.Contains(operations, o => o.Method == HttpMethod.Post && o.Template == "/measurement/v1/stats/srm");
 
         var before = await services.FingerprintsAsync();
         var failures = new List<string>();
