@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.Validation;
 
 namespace Campaigns.Features.Preview;
 
@@ -48,17 +49,7 @@ public sealed record PreviewRequest
             errors.Add("relativeLiftToDetect", "would put the treated response rate above 1");
         }
 
-        var power = request.Power ?? 0.8;
-        if (!(power >= 0.5 && power < 1))
-        {
-            errors.Add("power", "must be from 0.5 to below 1");
-        }
-
-        var alpha = request.Alpha ?? 0.05;
-        if (!(alpha > 0 && alpha <= 0.5))
-        {
-            errors.Add("alpha", "must be above 0 and at most 0.5");
-        }
+        var (power, alpha) = TestPower.Check(errors, request.Power, request.Alpha);
 
         return errors.HasErrors ? null : new PreviewParameters(baseline!.Value, lift, power, alpha);
     }

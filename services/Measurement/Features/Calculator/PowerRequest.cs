@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.Validation;
 
 namespace Measurement.Features.Calculator;
 
@@ -110,17 +111,7 @@ public sealed record PowerRequest
             errors.Add("controlSize", "give controlSize and treatedSize (for the minimum detectable lift) or lift (for the size per arm)");
         }
 
-        var power = request.Power ?? 0.8;
-        if (!(power >= 0.5 && power < 1))
-        {
-            errors.Add("power", "must be from 0.5 to below 1");
-        }
-
-        var alpha = request.Alpha ?? 0.05;
-        if (!(alpha > 0 && alpha <= 0.5))
-        {
-            errors.Add("alpha", "must be above 0 and at most 0.5");
-        }
+        var (power, alpha) = TestPower.Check(errors, request.Power, request.Alpha);
 
         return errors.HasErrors ? null : new PowerInput(metric!.Value, baseline, sd, control, treated, lift, power, alpha);
     }
