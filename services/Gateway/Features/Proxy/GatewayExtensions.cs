@@ -2,7 +2,7 @@ using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Model;
 using Yarp.ReverseProxy.Transforms;
 
-namespace Gateway;
+namespace Gateway.Features.Proxy;
 
 public static class GatewayExtensions
 {
