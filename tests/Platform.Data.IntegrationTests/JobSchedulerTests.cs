@@ -95,6 +95,24 @@ public sealed class JobSchedulerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DeferredUntilATime_IsDueThen_EvenWhenTheClockJumpedBeforeTheEndingWasRecorded()
+    {
+        var kind = new JobKind<TestJob>("test.defer-until");
+        var probe = new JobProbe { DeferUntil = Start.AddHours(1) };
+        var clock = new ManualClock(Start);
+        await using var host = await JobsHost.StartAsync(_database, kind, probe, clock);
+        var job = await host.Store.EnqueueAsync(kind, new TestJob("defer-until"));
+        await Eventually.TrueAsync(() => Task.FromResult(probe.Runs.Count(r => r.JobId == job.Id) == 1), "the first run started");
+
+        // A day passes while the handler decides (a simulated clock jumping): the job is due at the time it named, so it
+        // runs again at once; a wait measured from the jump would have put it a day later.
+        clock.Advance(TimeSpan.FromDays(1));
+        probe.Release.SetResult();
+        await Eventually.TrueAsync(async () => await host.ScalarAsync<string>("SELECT status FROM jobs WHERE id = @Id", new { job.Id }) == "succeeded", "the job to run again and succeed");
+        Assert.Equal(2, probe.Runs.Count(r => r.JobId == job.Id));
+    }
+
+    [Fact]
     public async Task PeriodicJob_WithTwoReplicas_RunsOncePerDueTime()
     {
         var kind = new JobKind<TestJob>("test.periodic");

@@ -75,6 +75,12 @@ public sealed record TestJob(string Name);
 /// <summary>Every attempt any replica's handler started: job, name, attempt, unique key and worker.</summary>
 public sealed class JobProbe
 {
+    /// <summary>What a "defer-until" job waits for on its first run before it defers itself to <see cref="DeferUntil"/>.</summary>
+    public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>The due time a "defer-until" job names on its first run.</summary>
+    public DateTimeOffset DeferUntil { get; set; }
+
     private readonly List<(Guid JobId, string Name, int Attempt, string? UniqueKey)> _runs = [];
     private readonly List<Activity?> _activities = [];
 
@@ -112,7 +118,8 @@ public sealed class JobProbe
 }
 
 /// <summary>
-/// Records each attempt, then: "fail…" throws; "block-first…" waits for cancellation on its first attempt (a worker that
+/// Records each attempt, then: "fail…" throws; "defer-until…" waits for <see cref="JobProbe.Release"/> and defers itself to
+/// <see cref="JobProbe.DeferUntil"/> on its first run; "block-first…" waits for cancellation on its first attempt (a worker that
 /// never finishes) and succeeds afterwards; anything else succeeds after a moment (so concurrent runs overlap).
 /// </summary>
 public sealed class TestJobHandler(JobProbe probe) : IJobHandler<TestJob>
@@ -125,6 +132,12 @@ public sealed class TestJobHandler(JobProbe probe) : IJobHandler<TestJob>
         if (payload.Name.StartsWith("fail", StringComparison.Ordinal))
         {
             throw new InvalidOperationException($"{payload.Name} failed on attempt {job.Attempt}");
+        }
+
+        if (payload.Name.StartsWith("defer-until", StringComparison.Ordinal) && probe.Runs.Count(r => r.JobId == job.Id) == 1)
+        {
+            await probe.Release.Task.WaitAsync(ct);
+            throw new JobDeferredException("due later", probe.DeferUntil);
         }
 
         if (payload.Name.StartsWith("block-first", StringComparison.Ordinal) && job.Attempt == 1)

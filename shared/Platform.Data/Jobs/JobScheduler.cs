@@ -362,8 +362,9 @@ public sealed partial class JobScheduler : BackgroundService
                 return;
 
             case JobDeferredException deferred:
-                await connection.ExecuteAsync(new CommandDefinition(DeferredSql, Ending(job, now, retryAt: now + deferred.Delay)));
-                LogDeferred(_logger, job.Kind, job.Id, deferred.Message, deferred.Delay);
+                var deferredUntil = deferred.Until ?? now + deferred.Delay;
+                await connection.ExecuteAsync(new CommandDefinition(DeferredSql, Ending(job, now, retryAt: deferredUntil)));
+                LogDeferred(_logger, job.Kind, job.Id, deferred.Message, deferredUntil - now);
                 return;
 
             default:

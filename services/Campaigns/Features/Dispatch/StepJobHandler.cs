@@ -133,10 +133,11 @@ public sealed class StepJobHandler(NpgsqlDataSource db, Outbox outbox, DeliveryB
                 return;
             }
 
-            var wait = new DateTimeOffset(DateTime.SpecifyKind(due, DateTimeKind.Utc)) - time.GetUtcNow();
-            if (wait > TimeSpan.Zero)
+            var until = new DateTimeOffset(DateTime.SpecifyKind(due, DateTimeKind.Utc));
+            if (until > time.GetUtcNow())
             {
-                throw new JobDeferredException("members deferred by the contact policy", wait);
+                // The due time itself, not a wait from now: the clock may move before the ending is recorded.
+                throw new JobDeferredException("members deferred by the contact policy", until);
             }
         }
     }
