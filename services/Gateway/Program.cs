@@ -19,6 +19,7 @@ public sealed class Program
         builder.AddApiDocument();                      // one OpenAPI document merged from the services'
         builder.AddMarketing();                        // marketer endpoints that combine several services
         var app = builder.Build();
+        app.UseRequestIds();                           // X-Request-Id on every answer (the trace id unless the caller gave one)
         app.MapDefaultEndpoints();                     // /health/live, /health/ready
         app.UseApiKeys();                              // 401 / 403 / 429 before anything is forwarded
         app.MapKeysApi();                              // /admin/keys, /sign-in
