@@ -26,7 +26,7 @@ public sealed class Program
         app.MapApiDocument();                          // /openapi/v1.json (merged), /docs
         app.MapMarketingApi();                         // /marketing/v1/campaigns[/{id}]
         app.MapResultsPages();                         // /pages/campaigns[/{id}]
-        app.MapReverseProxy(proxy => proxy.UseBlockedPaths()); // /ingestion/**, /segmentation/**, /campaigns/**, /measurement/**
+        app.MapReverseProxy();                         // /ingestion/**, /segmentation/**, /campaigns/**, /measurement/** (/{service}/admin/** with the gateway's admin key)
         app.Run();
     }
 }

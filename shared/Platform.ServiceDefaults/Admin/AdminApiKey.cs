@@ -13,7 +13,8 @@ namespace Platform.ServiceDefaults.Admin;
 /// <c>Authorization: Bearer &lt;key&gt;</c>, the key coming from configuration <c>Admin:ApiKey</c> (environment
 /// <c>Admin__ApiKey</c>; <c>deploy/infra.sh</c> generates it into <c>.local/platform.env</c>). Path-based rather than
 /// per endpoint, so an admin endpoint cannot be added unguarded. A missing or wrong key gets 401; a service with no
-/// key configured refuses every admin request (403): fail closed.
+/// key configured refuses every admin request (403): fail closed. A host that registers <see cref="AdminGuardReplaced"/>
+/// (the gateway: its scoped keys guard <c>/admin/**</c>) gets no guard from here.
 /// </summary>
 public static class AdminApiKey
 {
@@ -27,6 +28,11 @@ public static class AdminApiKey
     public static IApplicationBuilder UseAdminApiKey(this IApplicationBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        if (app.ApplicationServices.GetService<AdminGuardReplaced>() is not null)
+        {
+            return app;
+        }
+
         var configuration = app.ApplicationServices.GetRequiredService<IConfiguration>();
         // Hashing both sides makes the comparison constant-time in the key's length too.
         var expected = configuration[ConfigurationKey] is { Length: > 0 } key ? SHA256.HashData(Encoding.UTF8.GetBytes(key)) : null;

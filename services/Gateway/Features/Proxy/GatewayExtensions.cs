@@ -1,5 +1,8 @@
+using System.Net.Http.Headers;
+using Gateway.Features.Access;
+using Microsoft.Net.Http.Headers;
+using Platform.ServiceDefaults.Admin;
 using Yarp.ReverseProxy.Configuration;
-using Yarp.ReverseProxy.Model;
 using Yarp.ReverseProxy.Transforms;
 
 namespace Gateway.Features.Proxy;
@@ -71,6 +74,7 @@ public static class GatewayExtensions
             });
         }
 
+        var adminKey = builder.Configuration[AdminApiKey.ConfigurationKey];
         builder.Services.AddReverseProxy().LoadFromMemory(routes, clusters).AddTransforms(context => context.AddRequestTransform(transform =>
         {
             if (transform.HttpContext.Request.ContentLength is null or > ExpectContinueAboveBytes && transform.ProxyRequest.Content is not null)
@@ -78,9 +82,37 @@ public static class GatewayExtensions
                 transform.ProxyRequest.Headers.ExpectContinue = true;
             }
 
+            ReplaceCredentials(transform.HttpContext.Request.Path.Value, transform.ProxyRequest.Headers, adminKey);
             return ValueTask.CompletedTask;
         }));
         return builder;
+    }
+
+    /// <summary>
+    /// The client's key never reaches a service: its <c>Authorization</c> header and the sign-in cookie are removed. A
+    /// service's operator endpoint (<c>/{service}/admin/**</c>, which the key check let through for a key with scope admin
+    /// only) gets the gateway's configured admin key instead, which the services check (<c>Admin:ApiKey</c>).
+    /// </summary>
+    private static void ReplaceCredentials(string? path, HttpRequestHeaders headers, string? adminKey)
+    {
+        headers.Remove(HeaderNames.Authorization);
+        if (adminKey is { Length: > 0 } && AccessRules.IsServiceAdminPath(path))
+        {
+            headers.TryAddWithoutValidation(HeaderNames.Authorization, "Bearer " + adminKey);
+        }
+
+        if (headers.TryGetValues(HeaderNames.Cookie, out var cookies))
+        {
+            var kept = cookies
+                .SelectMany(c => c.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+                .Where(c => !c.StartsWith(SignInCookie.Name + "=", StringComparison.Ordinal))
+                .ToList();
+            headers.Remove(HeaderNames.Cookie);
+            if (kept.Count > 0)
+            {
+                headers.TryAddWithoutValidation(HeaderNames.Cookie, string.Join("; ", kept));
+            }
+        }
     }
 
     /// <summary>
@@ -92,24 +124,4 @@ public static class GatewayExtensions
         route.WithTransformPathRemovePrefix(prefix)
             .WithTransformXForwarded(xPrefix: ForwardedTransformActions.Off)
             .WithTransformRequestHeader("X-Forwarded-Prefix", prefix, append: false);
-
-    /// <summary>
-    /// Operator endpoints of the services (<c>/{service}/admin/**</c>, e.g. error-queue replay) are not for marketers
-    /// or partner systems: the gateway answers 404 for them. Operators reach a service on its own address.
-    /// </summary>
-    public static IReverseProxyApplicationBuilder UseBlockedPaths(this IReverseProxyApplicationBuilder proxy)
-    {
-        proxy.Use(async (context, next) =>
-        {
-            var segments = (context.Request.Path.Value ?? "").Split('/', StringSplitOptions.RemoveEmptyEntries);
-            if (segments.Length >= 2 && string.Equals(segments[1], "admin", StringComparison.OrdinalIgnoreCase))
-            {
-                context.Response.StatusCode = StatusCodes.Status404NotFound;
-                return;
-            }
-
-            await next();
-        });
-        return proxy;
-    }
 }
