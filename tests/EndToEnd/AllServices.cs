@@ -1,10 +1,12 @@
+using EndToEnd.ApiKeys;
 using Platform.Testing;
 
 namespace EndToEnd;
 
 /// <summary>
 /// Every service (Ingestion, Segmentation, Campaigns, Measurement) on its own loopback port with its own database,
-/// sharing one vhost, and the gateway in front of them on a real port: what a client of the platform sees.
+/// sharing one vhost, and the gateway in front of them on a real port with its own database: what a client of the
+/// platform sees. Clients send a key holding every scope unless given another (<see cref="CreateClient"/>).
 /// The daily scoring run is off and Ingestion spools imports to a folder of its own, so nothing writes unasked.
 /// A class fixture: the test classes that use it share one start.
 /// </summary>
@@ -15,7 +17,7 @@ public sealed class AllServices : IAsyncLifetime
 
     private readonly List<IAsyncDisposable> _apps = [];
     private TestVirtualHost _vhost = null!;
-    private ServiceApp<Gateway.Program> _gateway = null!;
+    private TestGateway _gateway = null!;
 
     private const string Purpose = "allsvc";
 
@@ -24,6 +26,15 @@ public sealed class AllServices : IAsyncLifetime
 
     /// <summary>The gateway's base address.</summary>
     public Uri Gateway { get; private set; } = null!;
+
+    /// <summary>The gateway's own database (API keys); not in <see cref="Databases"/>, so fingerprints cover the services only.</summary>
+    public TestDatabase GatewayDatabase => _gateway.Database;
+
+    /// <summary>The configured admin key (scope admin only), as <c>PLATFORM_ADMIN_API_KEY</c> is in a deployment.</summary>
+    public static string AdminKey => TestGateway.AdminKey;
+
+    /// <summary>The key holding every scope that <see cref="CreateClient"/> sends by default.</summary>
+    public string AllScopesKey => _gateway.AllScopesKey;
 
     /// <summary>Where Ingestion spools uploaded files.</summary>
     public string SpoolDirectory { get; } = Path.Combine(Path.GetTempPath(), $"e2e-{Purpose}-{Guid.NewGuid():N}");
@@ -50,8 +61,8 @@ public sealed class AllServices : IAsyncLifetime
             };
         }
 
-        all._gateway = new ServiceApp<Gateway.Program>(addresses);
-        all.Gateway = all._gateway.StartOnLoopback();
+        all._gateway = await TestGateway.StartAsync(Purpose, addresses);
+        all.Gateway = all._gateway.Address;
         using var client = all.CreateClient();
         foreach (var name in Names)
         {
@@ -74,8 +85,19 @@ public sealed class AllServices : IAsyncLifetime
         return all;
     }
 
-    /// <summary>A client of the gateway that gives up on a request after <paramref name="timeout"/> (default 2 minutes): a hang fails the test.</summary>
-    public HttpClient CreateClient(TimeSpan? timeout = null) => new() { BaseAddress = Gateway, Timeout = timeout ?? TimeSpan.FromMinutes(2) };
+    /// <summary>
+    /// A client of the gateway that gives up on a request after <paramref name="timeout"/> (default 2 minutes): a hang
+    /// fails the test. It sends <paramref name="key"/> (default <see cref="AllScopesKey"/>; empty: no key).
+    /// </summary>
+    public HttpClient CreateClient(TimeSpan? timeout = null, string? key = null) => _gateway.CreateClient(timeout, key);
+
+    /// <summary>Creates a key with <paramref name="scopes"/> through the gateway's admin API and returns it.</summary>
+    public Task<string> CreateKeyAsync(string name, string[] scopes, int? requestsPerSecond = null, int? burst = null) =>
+        _gateway.CreateKeyAsync(name, scopes, requestsPerSecond, burst);
+
+    /// <summary>Creates a key through the gateway's admin API and returns its id and the key.</summary>
+    public Task<(Guid Id, string Key)> CreateKeyWithIdAsync(string name, string[] scopes, int? requestsPerSecond = null, int? burst = null) =>
+        _gateway.CreateKeyWithIdAsync(name, scopes, requestsPerSecond, burst);
 
     public async Task DisposeAsync()
     {

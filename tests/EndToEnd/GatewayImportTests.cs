@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using EndToEnd.ApiKeys;
 using Npgsql;
 using Platform.Testing;
 
@@ -18,7 +19,7 @@ public sealed class GatewayImportTests : IAsyncLifetime
     private const long FileBytes = 100L * 1024 * 1024;
     private readonly TempDirectory _spool = new("e2e-gw-imports");
     private ServiceTestHost<Ingestion.Program> _ingestion = null!;
-    private ServiceApp<Gateway.Program> _gateway = null!;
+    private TestGateway _gateway = null!;
     private HttpClient _client = null!;
 
     public async Task InitializeAsync()
@@ -27,8 +28,8 @@ public sealed class GatewayImportTests : IAsyncLifetime
         {
             Settings = new Dictionary<string, string?> { ["Imports:SpoolDirectory"] = _spool.Path },
         });
-        _gateway = new ServiceApp<Gateway.Program>(new Dictionary<string, string?> { ["Services:Ingestion"] = _ingestion.Client.BaseAddress!.ToString().TrimEnd('/') });
-        _client = new HttpClient { BaseAddress = _gateway.StartOnLoopback(), Timeout = TimeSpan.FromMinutes(10) };
+        _gateway = await TestGateway.StartAsync("gw_import", new Dictionary<string, string?> { ["Services:Ingestion"] = _ingestion.Client.BaseAddress!.ToString().TrimEnd('/') });
+        _client = _gateway.CreateClient(TimeSpan.FromMinutes(10));
     }
 
     public async Task DisposeAsync()

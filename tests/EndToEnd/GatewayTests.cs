@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
+using EndToEnd.ApiKeys;
+using Gateway.Features.Access;
 using Platform.Testing;
 
 namespace EndToEnd;
@@ -14,7 +16,7 @@ public sealed class GatewayTests : IAsyncLifetime
     private TestDatabase _segmentationDb = null!;
     private ServiceApp<Ingestion.Program> _ingestion = null!;
     private ServiceApp<Segmentation.Program> _segmentation = null!;
-    private ServiceApp<Gateway.Program> _gateway = null!;
+    private TestGateway _gateway = null!;
     private HttpClient _client = null!;
 
     public async Task InitializeAsync()
@@ -27,12 +29,12 @@ public sealed class GatewayTests : IAsyncLifetime
         await Eventually.TrueAsync(async () => await _vhost.QueueExistsAsync("segmentation-customers-upserted"), "segmentation's queue");
         _ingestion = new ServiceApp<Ingestion.Program>(ServiceSettings.For(_ingestionDb, _vhost));
         var ingestion = _ingestion.StartOnLoopback();
-        _gateway = new ServiceApp<Gateway.Program>(new Dictionary<string, string?>
+        _gateway = await TestGateway.StartAsync("gateway", new Dictionary<string, string?>
         {
             ["Services:Ingestion"] = ingestion.ToString().TrimEnd('/'),
             ["Services:Segmentation"] = segmentation.ToString().TrimEnd('/'),
         });
-        _client = new HttpClient { BaseAddress = _gateway.StartOnLoopback() };
+        _client = _gateway.CreateClient();
     }
 
     public async Task DisposeAsync()
@@ -96,13 +98,15 @@ public sealed class GatewayTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AdminEndpoints_AreNotReachableThroughTheGateway_ButAreOnTheService()
+    public async Task AdminEndpoints_ReachTheServiceWithTheGatewaysAdminKey_ForAKeyWithScopeAdminOnly()
     {
-        Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync("/segmentation/admin/error-queues")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await _client.PostAsync("/segmentation/ADMIN/error-queues/segmentation-customers-upserted/replay", null)).StatusCode);
-
-        using var direct = _segmentation.CreateAdminClient();
-        var queues = await direct.GetFromJsonAsync<JsonElement>("/admin/error-queues");
+        using var admin = _gateway.CreateClient(key: await _gateway.CreateKeyAsync("gw admin", [Scopes.Admin]));
+        var queues = await admin.GetFromJsonAsync<JsonElement>("/segmentation/admin/error-queues");
         Assert.Contains(queues.EnumerateArray(), q => q.GetProperty("endpoint").GetString() == "segmentation-customers-upserted" && q.GetProperty("messages").GetInt32() == 0);
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/segmentation/ADMIN/jobs")).StatusCode);
+
+        using var marketer = _gateway.CreateClient(key: await _gateway.CreateKeyAsync("gw marketer", [Scopes.Marketer]));
+        Assert.Equal(HttpStatusCode.Forbidden, (await marketer.GetAsync("/segmentation/admin/error-queues")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await marketer.PostAsync("/segmentation/ADMIN/error-queues/segmentation-customers-upserted/replay", null)).StatusCode);
     }
 }
