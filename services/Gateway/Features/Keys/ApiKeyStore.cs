@@ -60,15 +60,15 @@ public sealed class ApiKeyStore(NpgsqlDataSource db)
     public async Task<List<ApiKeyInfo>> ListAsync(DateTimeOffset? afterTime, Guid? afterId, int limit, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        return (await connection.QueryAsync<ApiKeyInfo>(new CommandDefinition(ListSql,
-            new { AfterTime = afterTime, AfterId = afterId ?? Guid.Empty, Limit = limit }, cancellationToken: ct))).AsList();
+        return (await connection.QueryAsync<KeyRow>(new CommandDefinition(ListSql,
+            new { AfterTime = afterTime, AfterId = afterId ?? Guid.Empty, Limit = limit }, cancellationToken: ct))).Select(r => r.ToInfo()).ToList();
     }
 
     /// <summary>One key, revoked or not; null when unknown.</summary>
     public async Task<ApiKeyInfo?> GetAsync(Guid id, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<ApiKeyInfo>(new CommandDefinition(GetSql, new { Id = id }, cancellationToken: ct));
+        return (await connection.QuerySingleOrDefaultAsync<KeyRow>(new CommandDefinition(GetSql, new { Id = id }, cancellationToken: ct)))?.ToInfo();
     }
 
     /// <summary>Revokes the key; false when unknown. Revoking a revoked key changes nothing.</summary>
@@ -78,5 +78,39 @@ public sealed class ApiKeyStore(NpgsqlDataSource db)
         return await connection.ExecuteScalarAsync<Guid?>(new CommandDefinition(RevokeSql, new { Id = id, Now = now }, cancellationToken: ct)) is not null;
     }
 
-    private sealed record ActiveKeyRow(Guid Id, string Name, string[] Scopes, int RequestsPerSecond, int Burst);
+    // Classes with setters, not positional records: Dapper describes a text[] column as System.Array and matches
+    // constructors by that type, while a property of type string[] takes the string[] that Npgsql reads.
+    private sealed class ActiveKeyRow
+    {
+        public Guid Id { get; init; }
+
+        public string Name { get; init; } = "";
+
+        public string[] Scopes { get; init; } = [];
+
+        public int RequestsPerSecond { get; init; }
+
+        public int Burst { get; init; }
+    }
+
+    private sealed class KeyRow
+    {
+        public Guid Id { get; init; }
+
+        public string Name { get; init; } = "";
+
+        public string Prefix { get; init; } = "";
+
+        public string[] Scopes { get; init; } = [];
+
+        public int RequestsPerSecond { get; init; }
+
+        public int Burst { get; init; }
+
+        public DateTimeOffset CreatedAt { get; init; }
+
+        public DateTimeOffset? RevokedAt { get; init; }
+
+        public ApiKeyInfo ToInfo() => new(Id, Name, Prefix, Scopes, RequestsPerSecond, Burst, CreatedAt, RevokedAt);
+    }
 }
