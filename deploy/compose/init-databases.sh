@@ -38,7 +38,7 @@ SQL
   echo "init-databases: role and database '$service' ready"
 }
 
-for init_db_service in ingestion segmentation campaigns measurement; do
+for init_db_service in ingestion segmentation campaigns measurement gateway; do
   init_service_database "$init_db_service" || exit 1
 done
 unset init_db_service
