@@ -9,8 +9,9 @@ namespace Platform.ServiceDefaults;
 /// <summary>
 /// Operator endpoints for poison messages: <c>GET /admin/error-queues</c> (counts), <c>GET /admin/error-queues/{endpoint}/messages</c>
 /// (why they failed; bodies are not shown, they may hold personal data) and <c>POST /admin/error-queues/{endpoint}/replay</c>
-/// (back to the input queue, e.g. after a fix). The gateway does not route <c>/admin</c>; reach a service directly,
-/// with <c>Authorization: Bearer</c> and the admin key (<see cref="AdminApiKey"/> guards every <c>/admin</c> path).
+/// (back to the input queue, e.g. after a fix). Reached through the gateway as <c>/{service}/admin/...</c> with a key of
+/// scope admin (the gateway forwards it with the admin key), or on the service itself with <c>Authorization: Bearer</c>
+/// and the admin key (<see cref="AdminApiKey"/> guards every <c>/admin</c> path).
 /// </summary>
 public static class ErrorQueuesApi
 {

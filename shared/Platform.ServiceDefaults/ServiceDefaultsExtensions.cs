@@ -76,7 +76,7 @@ public static class ServiceDefaultsExtensions
         if (app.Configuration.GetValue<bool>("Benchmark:Enabled"))
         {
             // Baseline for load benchmarks: the same pipeline, no I/O behind it. Set only for the processes a benchmark
-            // measures (deploy/platform bench); under /admin, so the gateway hides it and the admin key guards it.
+            // measures (deploy/platform bench); under /admin, so only the admin key reaches it (through the gateway: a key with scope admin).
             app.MapPost("/admin/noop", async (HttpRequest request) =>
             {
                 await request.Body.CopyToAsync(Stream.Null);

@@ -39,7 +39,7 @@ public sealed record WriteOperation(
 
     /// <summary>
     /// Every write operation of the service behind gateway prefix <paramref name="service"/>, except its operator
-    /// endpoints under <c>/admin</c> (the gateway does not route them; the admin key guards them, see AdminApiKeyTests).
+    /// endpoints under <c>/admin</c> (the admin key guards them, see AdminApiKeyTests; through the gateway a key with scope admin).
     /// Throws when a path parameter cannot be given a plausible value or a JSON body's properties cannot be read:
     /// such an operation would go untested.
     /// </summary>

@@ -70,6 +70,7 @@ public sealed class ApiKeyScopeTests(ApiKeysFixture fixture) : IClassFixture<Api
     [InlineData(Scopes.Marketer, "DELETE", "/admin/keys/7b0cf3a3-5d2b-4b8e-9a7e-3f0e6f0d2a11")]
     [InlineData(Scopes.Marketer, "GET", "/ingestion/admin/jobs")]
     [InlineData(Scopes.Ingest, "GET", "/segmentation/admin/error-queues")]
+    [InlineData(Scopes.Marketer, "GET", "/admin/jobs")]
     public async Task AKeyWithoutTheRoutesScope_Is403(string scope, string method, string path)
     {
         using var client = Gateway.CreateClient(key: await Gateway.CreateKeyAsync($"only {scope}", [scope]));
@@ -106,6 +107,9 @@ public sealed class ApiKeyScopeTests(ApiKeysFixture fixture) : IClassFixture<Api
         var jobs = await admin.GetAsync("/ingestion/admin/jobs");
         Assert.Equal(HttpStatusCode.OK, jobs.StatusCode);
         Assert.Equal(JsonValueKind.Array, (await jobs.Content.ReadFromJsonAsync<JsonElement>()).ValueKind);
+
+        // The gateway's own operator endpoints take the same keys (not only the configured admin key).
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/admin/jobs")).StatusCode);
 
         // The configured admin key is a key with scope admin too.
         using var configured = Gateway.CreateClient(key: TestGateway.AdminKey);
