@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Platform.ServiceDefaults.Admin;
 using Platform.ServiceDefaults.Paging;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Platform.ServiceDefaults;
 
@@ -18,11 +19,14 @@ public static class ErrorQueuesApi
     /// <summary>Maps the endpoints.</summary>
     public static IEndpointRouteBuilder MapErrorQueuesApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/admin/error-queues").WithTags("Operations");
-        group.MapGet("/", async (ErrorQueues queues, CancellationToken ct) => TypedResults.Ok(await queues.ListAsync(ct)));
-        group.MapGet("/{endpoint}/messages", PeekAsync);
+        var group = app.MapGroup("/admin/error-queues").WithApiTag("Operations", "Operator endpoints (admin scope): error queues, background jobs, parked outbox messages.");
+        group.MapGet("/", async (ErrorQueues queues, CancellationToken ct) => TypedResults.Ok(await queues.ListAsync(ct)))
+            .WithName("listErrorQueues").WithSummary("The service's _error queues with their message counts");
+        group.MapGet("/{endpoint}/messages", PeekAsync)
+            .WithName("peekErrorQueue").WithSummary("The first messages parked in one endpoint's _error queue, with their faults");
         group.MapPost("/{endpoint}/replay", async (string endpoint, int? max, ErrorQueues queues, CancellationToken ct) =>
-            await Known(endpoint, async () => TypedResults.Ok(new { endpoint, replayed = await queues.ReplayAsync(endpoint, Math.Clamp(max ?? 10_000, 1, 1_000_000), ct) })));
+            await Known(endpoint, async () => TypedResults.Ok(new { endpoint, replayed = await queues.ReplayAsync(endpoint, Math.Clamp(max ?? 10_000, 1, 1_000_000), ct) })))
+            .WithName("replayErrorQueue").WithSummary("Moves up to max messages from an _error queue back to its endpoint");
         return app;
     }
 

@@ -18,7 +18,8 @@ public static class JobsApi
     {
         app.MapGet("/admin/jobs", ListAsync)
             .WithTags("Operations")
-            .WithSummary("Background jobs, newest first, with their run history; filter by kind and status (queued, running, succeeded, dead).");
+            .WithName("listJobs")
+            .WithSummary("Background jobs, newest first, with their run history; filter by kind and status (queued, running, succeeded, dead)");
         return app;
     }
 

@@ -18,9 +18,11 @@ public static class OutboxParkingApi
     {
         var group = app.MapGroup("/admin/outbox/parked").WithTags("Operations");
         group.MapGet("/", async (int? limit, OutboxParking parking, CancellationToken ct) =>
-            TypedResults.Ok(await parking.ListAsync(Math.Clamp(limit ?? 100, 1, 1_000), ct)));
+            TypedResults.Ok(await parking.ListAsync(Math.Clamp(limit ?? 100, 1, 1_000), ct)))
+            .WithName("listParkedOutboxMessages").WithSummary("Outbox messages the relay parked after repeated publish failures");
         group.MapPost("/replay", async (Guid? messageId, OutboxParking parking, CancellationToken ct) =>
-            TypedResults.Ok(new { replayed = await parking.ReplayAsync(messageId, ct) }));
+            TypedResults.Ok(new { replayed = await parking.ReplayAsync(messageId, ct) }))
+            .WithName("replayParkedOutboxMessages").WithSummary("Returns parked outbox messages (one, or all) to the relay");
         return app;
     }
 }

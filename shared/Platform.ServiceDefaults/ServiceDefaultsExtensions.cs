@@ -18,6 +18,7 @@ using OpenTelemetry.Trace;
 using Platform.Data;
 using Platform.ServiceDefaults.Admin;
 using Platform.ServiceDefaults.Json;
+using Platform.ServiceDefaults.OpenApi;
 using Platform.ServiceDefaults.Validation;
 
 namespace Platform.ServiceDefaults;
@@ -42,7 +43,7 @@ public static class ServiceDefaultsExtensions
         builder.AddTelemetry();
         builder.Services.AddHealthChecks();
         builder.Services.AddProblemDetails();
-        builder.Services.AddOpenApi(o => o.AddSchemaTransformer(StrictJson.DescribeStrings));
+        builder.Services.AddServiceDocument(); // /openapi/v1.json with the problem responses and tag descriptions every service shares
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         // Database or broker unreachable: 503 with Retry-After (the client retries), never a 500.
         builder.Services.AddExceptionHandler<TransientFailureExceptionHandler>();

@@ -329,7 +329,7 @@ public sealed class ImportApiTests(ImportHostFixture fixture) : IClassFixture<Im
     {
         var document = await _host.Client.GetStringAsync("/openapi/v1.json");
 
-        foreach (var name in new[] { "RecordTransaction", "RecordTransactionsBatch", "RecordResponse", "RecordResponsesBatch", "StartImport", "GetImport", "GetImportErrors", "customer_external_id", "createCustomers=true" })
+        foreach (var name in new[] { "recordTransaction", "recordTransactionsBatch", "recordResponse", "recordResponsesBatch", "startImport", "getImport", "getImportErrors", "customer_external_id", "createCustomers=true" })
         {
             Assert.Contains(name, document, StringComparison.Ordinal);
         }

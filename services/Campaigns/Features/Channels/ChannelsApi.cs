@@ -6,6 +6,7 @@ using Npgsql;
 using Platform.Data.Jobs;
 using Platform.ServiceDefaults;
 using Platform.ServiceDefaults.Paging;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Campaigns.Features.Channels;
 
@@ -51,13 +52,19 @@ public static class ChannelsApi
 
     public static IEndpointRouteBuilder MapChannelsApi(this IEndpointRouteBuilder app)
     {
-        var channels = app.MapGroup("/v1/channels").WithTags("Channels");
-        channels.MapPut("/{channel}", PutAsync);
-        channels.MapGet("/{channel}", GetAsync);
+        var channels = app.MapGroup("/v1/channels").WithApiTag("Channels", "Channel adapters (signed webhooks, exported files), their deliveries and replays.");
+        channels.MapPut("/{channel}", PutAsync)
+            .WithName("configureChannel").WithSummary("Configures a channel's adapter: its webhook address and signing secret, or file export");
+        channels.MapGet("/{channel}", GetAsync)
+            .WithName("getChannel").WithSummary("A channel's configuration (the secret is never shown)");
         var deliveries = app.MapGroup("/v1/deliveries").WithTags("Channels");
-        deliveries.MapGet("/", ListDeliveriesAsync);
-        deliveries.MapPost("/{deliveryId:guid}/replay", ReplayAsync);
-        app.MapGet("/v1/campaigns/{campaignId:guid}/steps/{step:int}/export.csv", ExportAsync).WithTags("Channels");
+        deliveries.MapGet("/", ListDeliveriesAsync)
+            .WithName("listDeliveries").WithSummary("Webhook deliveries to the channels, oldest first, optionally of one status, a page at a time");
+        deliveries.MapPost("/{deliveryId:guid}/replay", ReplayAsync)
+            .WithName("replayDelivery").WithSummary("Sends a parked webhook delivery again");
+        app.MapGet("/v1/campaigns/{campaignId:guid}/steps/{step:int}/export.csv", ExportAsync).WithTags("Channels")
+            .WithName("exportCampaignStep").WithSummary("The contacts of one channel step as a CSV file for a mail house or call centre")
+            .Produces<string>(StatusCodes.Status200OK, "text/csv");
         return app;
     }
 

@@ -4,6 +4,7 @@ using Microsoft.Net.Http.Headers;
 using Npgsql;
 using Platform.ServiceDefaults;
 using Platform.ServiceDefaults.Paging;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Campaigns.Features.Design;
 
@@ -33,11 +34,19 @@ public static class CampaignsApi
 
     public static IEndpointRouteBuilder MapCampaignsApi(this IEndpointRouteBuilder app)
     {
-        var campaigns = app.MapGroup("/v1/campaigns").WithTags("Campaigns");
-        campaigns.MapPost("/", CreateAsync);
-        campaigns.MapGet("/", ListAsync);
-        campaigns.MapGet("/{campaignId:guid}", GetAsync).WithName("GetCampaign");
-        campaigns.MapPut("/{campaignId:guid}", UpdateAsync);
+        var campaigns = app.MapGroup("/v1/campaigns").WithApiTag("Campaigns", "Campaign designs: target segment, cells with their shares, control group, waves, offers and costs; preview and launch.");
+        campaigns.MapPost("/", CreateAsync)
+            .WithName("createCampaign").WithSummary("Creates a draft campaign from its design (201)")
+            .Produces<CampaignView>(StatusCodes.Status201Created);
+        campaigns.MapGet("/", ListAsync)
+            .WithName("listCampaigns").WithSummary("Campaigns newest first, optionally of one status, a page at a time")
+            .Produces<Page<CampaignView>>();
+        campaigns.MapGet("/{campaignId:guid}", GetAsync)
+            .WithName("getCampaign").WithSummary("One campaign: its design, status and launch progress, with its ETag")
+            .Produces<CampaignView>();
+        campaigns.MapPut("/{campaignId:guid}", UpdateAsync)
+            .WithName("updateCampaign").WithSummary("Replaces a draft's design; If-Match with the ETag of a GET guards against lost updates")
+            .Produces<CampaignView>();
         return app;
     }
 
@@ -166,7 +175,7 @@ public static class CampaignsApi
         http.Response.Headers.ETag = CampaignView.ETagOf(row.Revision);
         var view = CampaignView.From(row);
         return status == StatusCodes.Status201Created
-            ? TypedResults.CreatedAtRoute(view, "GetCampaign", new { campaignId })
+            ? TypedResults.CreatedAtRoute(view, "getCampaign", new { campaignId })
             : TypedResults.Ok(view);
     }
 

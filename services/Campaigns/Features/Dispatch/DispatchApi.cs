@@ -2,6 +2,7 @@ using Dapper;
 using Npgsql;
 using Platform.ServiceDefaults;
 using Platform.ServiceDefaults.Paging;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Campaigns.Features.Dispatch;
 
@@ -33,10 +34,13 @@ public static class DispatchApi
 
     public static IEndpointRouteBuilder MapDispatchApi(this IEndpointRouteBuilder app)
     {
-        var campaigns = app.MapGroup("/v1/campaigns").WithTags("Dispatch");
-        campaigns.MapPost("/{campaignId:guid}/cancel", CancelAsync);
-        campaigns.MapGet("/{campaignId:guid}/contacts", ContactsAsync);
-        campaigns.MapGet("/{campaignId:guid}/blocks", BlocksAsync);
+        var campaigns = app.MapGroup("/v1/campaigns").WithApiTag("Dispatch", "A launched campaign's contacts, blocked contacts and cancellation.");
+        campaigns.MapPost("/{campaignId:guid}/cancel", CancelAsync)
+            .WithName("cancelCampaign").WithSummary("Cancels a campaign: contacts not yet dispatched are never sent");
+        campaigns.MapGet("/{campaignId:guid}/contacts", ContactsAsync)
+            .WithName("listCampaignContacts").WithSummary("A campaign's contacts, optionally of one step or status, a page at a time");
+        campaigns.MapGet("/{campaignId:guid}/blocks", BlocksAsync)
+            .WithName("listCampaignBlocks").WithSummary("Why contacts were blocked, skipped or deferred, counted per step");
         return app;
     }
 

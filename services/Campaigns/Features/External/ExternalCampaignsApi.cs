@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using Platform.ServiceDefaults;
 using Platform.ServiceDefaults.Csv;
 using Platform.ServiceDefaults.Validation;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Campaigns.Features.External;
 
@@ -18,9 +19,9 @@ public static class ExternalCampaignsApi
 
     public static IEndpointRouteBuilder MapExternalCampaignsApi(this IEndpointRouteBuilder app)
     {
-        var campaign = app.MapGroup("/v1/campaigns/{campaignId:guid}").WithTags("External campaigns");
+        var campaign = app.MapGroup("/v1/campaigns/{campaignId:guid}").WithApiTag("External campaigns", "Campaigns run outside the platform, measured here from their imported assignments and contacts.");
         campaign.MapPost("/assignments", ImportAssignmentsAsync)
-            .WithName("ImportExternalAssignments")
+            .WithName("importExternalAssignments")
             .WithSummary("Import an external campaign's assignments from a CSV file")
             .WithDescription("""
                 Send the CSV file as the request body (Content-Type text/csv, UTF-8). Columns (header, any case): the customer as
@@ -36,7 +37,7 @@ public static class ExternalCampaignsApi
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         campaign.MapPost("/contacts", ImportContactsAsync)
-            .WithName("ImportExternalContacts")
+            .WithName("importExternalContacts")
             .WithSummary("Import the contacts an external campaign made, from a CSV file")
             .WithDescription("""
                 Send the CSV file as the request body (Content-Type text/csv, UTF-8), after the assignments. Columns: the customer

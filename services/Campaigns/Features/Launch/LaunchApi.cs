@@ -48,7 +48,8 @@ public static class LaunchApi
 
     public static IEndpointRouteBuilder MapLaunchApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/v1/campaigns/{campaignId:guid}/launch", LaunchAsync).WithTags("Campaigns");
+        app.MapPost("/v1/campaigns/{campaignId:guid}/launch", LaunchAsync).WithTags("Campaigns")
+            .WithName("launchCampaign").WithSummary("Launches a draft: snapshots its segment, assigns every member to a cell or control, schedules its waves");
         return app;
     }
 

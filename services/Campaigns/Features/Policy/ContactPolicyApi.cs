@@ -1,5 +1,6 @@
 using Npgsql;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Campaigns.Features.Policy;
 
@@ -8,9 +9,11 @@ public static class ContactPolicyApi
 {
     public static IEndpointRouteBuilder MapContactPolicyApi(this IEndpointRouteBuilder app)
     {
-        var policy = app.MapGroup("/v1/contact-policy").WithTags("Contact policy");
-        policy.MapGet("/", GetAsync);
-        policy.MapPut("/", PutAsync);
+        var policy = app.MapGroup("/v1/contact-policy").WithApiTag("Contact policy", "Limits on how often a customer may be contacted, across campaigns and channels.");
+        policy.MapGet("/", GetAsync)
+            .WithName("getContactPolicy").WithSummary("The contact policy: how many contacts a customer may get per period and channel");
+        policy.MapPut("/", PutAsync)
+            .WithName("updateContactPolicy").WithSummary("Replaces the contact policy; dispatches from now on follow it");
         return app;
     }
 

@@ -31,8 +31,10 @@ public static class PreviewApi
     public static IEndpointRouteBuilder MapPreviewApi(this IEndpointRouteBuilder app)
     {
         var campaigns = app.MapGroup("/v1/campaigns/{campaignId:guid}").WithTags("Campaigns");
-        campaigns.MapPost("/preview", RequestAsync);
-        campaigns.MapGet("/previews/{previewId:guid}", GetAsync).WithName("GetPreview");
+        campaigns.MapPost("/preview", RequestAsync)
+            .WithName("previewCampaign").WithSummary("Queues a plan preview of a draft: cell sizes and the lift each can detect (202)");
+        campaigns.MapGet("/previews/{previewId:guid}", GetAsync)
+            .WithName("getCampaignPreview").WithSummary("A plan preview: cell sizes, costs and detectable lifts, once computed");
         return app;
     }
 
@@ -70,7 +72,7 @@ public static class PreviewApi
         }, tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
         var view = new PreviewView(previewId, campaignId, c.Revision, snapshotId, "pending", null, parameters, now, null, null);
-        return TypedResults.AcceptedAtRoute(view, "GetPreview", new { campaignId, previewId });
+        return TypedResults.AcceptedAtRoute(view, "getCampaignPreview", new { campaignId, previewId });
     }
 
     private static async Task<IResult> GetAsync(Guid campaignId, Guid previewId, NpgsqlDataSource db, TimeProvider time, CancellationToken ct)

@@ -47,7 +47,7 @@ public static class GatewayExtensions
         foreach (var (name, defaultAddress) in Services)
         {
             var prefix = "/" + name.ToLowerInvariant();
-            var address = builder.Configuration[$"Services:{name}"] is { Length: > 0 } configured ? configured : defaultAddress;
+            var address = AddressOf(builder.Configuration, name, defaultAddress);
             routes.Add(new RouteConfig
             {
                 RouteId = name,
@@ -87,6 +87,10 @@ public static class GatewayExtensions
         }));
         return builder;
     }
+
+    /// <summary>The address of service <paramref name="name"/>: configuration <c>Services:{name}</c>, else <paramref name="defaultAddress"/>.</summary>
+    public static string AddressOf(IConfiguration configuration, string name, string defaultAddress) =>
+        configuration[$"Services:{name}"] is { Length: > 0 } configured ? configured : defaultAddress;
 
     /// <summary>
     /// The client's key never reaches a service: its <c>Authorization</c> header and the sign-in cookie are removed. A

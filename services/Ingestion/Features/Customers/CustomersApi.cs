@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Ingestion.Features.Customers;
 
@@ -26,12 +27,31 @@ public static class CustomersApi
 
     public static IEndpointRouteBuilder MapCustomersApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1/customers").WithTags("Customers");
-        group.MapPost("/", UpsertAsync).WithMetadata(new RequestSizeLimitAttribute(MaxSingleBytes));
-        group.MapPost("/batch", UpsertBatchAsync).WithMetadata(new RequestSizeLimitAttribute(MaxBatchBytes));
-        group.MapGet("/{customerId:guid}", GetAsync);
-        group.MapDelete("/{customerId:guid}", EraseAsync);
-        app.MapGet("/v1/persons/{personId:guid}", GetPersonAsync).WithTags("Customers");
+        var group = app.MapGroup("/v1/customers")
+            .WithApiTag("Customers", "Customers by (source, external id), with their contact details and consents; erasure of a customer everywhere.");
+        group.MapPost("/", UpsertAsync).WithMetadata(new RequestSizeLimitAttribute(MaxSingleBytes))
+            .WithName("upsertCustomer")
+            .WithSummary("Creates or updates one customer by (source, external id): 201 when new, 200 otherwise")
+            .Produces<CustomerResponse>(StatusCodes.Status201Created)
+            .Produces<CustomerResponse>()
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+        group.MapPost("/batch", UpsertBatchAsync).WithMetadata(new RequestSizeLimitAttribute(MaxBatchBytes))
+            .WithName("upsertCustomersBatch")
+            .WithSummary("Creates or updates up to 10,000 customers, all or nothing")
+            .Produces<List<BatchItemResult>>()
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+        group.MapGet("/{customerId:guid}", GetAsync)
+            .WithName("getCustomer")
+            .WithSummary("Reads one customer with contact details and consents")
+            .Produces<CustomerResponse>();
+        group.MapDelete("/{customerId:guid}", EraseAsync)
+            .WithName("eraseCustomer")
+            .WithSummary("Erases a customer's personal data in every service (204)")
+            .Produces(StatusCodes.Status204NoContent);
+        app.MapGet("/v1/persons/{personId:guid}", GetPersonAsync).WithTags("Customers")
+            .WithName("getPerson")
+            .WithSummary("The customer records linked to one person (same email across sources), oldest first")
+            .Produces<PersonResponse>();
         return app;
     }
 

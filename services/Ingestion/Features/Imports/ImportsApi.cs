@@ -14,6 +14,7 @@ using Platform.ServiceDefaults;
 using Platform.ServiceDefaults.Csv;
 using Platform.ServiceDefaults.Paging;
 using Platform.ServiceDefaults.Validation;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Ingestion.Features.Imports;
 
@@ -66,9 +67,9 @@ public static class ImportsApi
 
     public static IEndpointRouteBuilder MapImportsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1/imports").WithTags("Imports");
+        var group = app.MapGroup("/v1/imports").WithApiTag("Imports", "Bulk CSV files of customers, transactions or responses, imported in the background with a per-row error report.");
         group.MapPost("/", UploadAsync)
-            .WithName("StartImport")
+            .WithName("startImport")
             .WithSummary("Uploads a CSV file of transactions, customers or responses and queues its import (202).")
             .WithDescription(Rules)
             .WithMetadata(new DisableRequestSizeLimitAttribute()) // this endpoint only; its own limit is Imports__MaxFileBytes
@@ -77,12 +78,12 @@ public static class ImportsApi
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         group.MapGet("/{importId:guid}", GetAsync)
-            .WithName("GetImport")
+            .WithName("getImport")
             .WithSummary("An import's status, counts, timings, error count and first errors.")
             .Produces<ImportReport>()
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/{importId:guid}/errors", GetErrorsAsync)
-            .WithName("GetImportErrors")
+            .WithName("getImportErrors")
             .WithSummary("Every rejected row's problems: CSV (row_number,field,message, streamed), or with ?format=json a page { items, next } (?after=&limit=).")
             .Produces<string>(StatusCodes.Status200OK, "text/csv")
             .Produces<Page<ImportErrorItem>>(StatusCodes.Status200OK, "application/json")

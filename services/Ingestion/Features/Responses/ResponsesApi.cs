@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 using Platform.Data.Staging;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Ingestion.Features.Responses;
 
@@ -44,14 +45,14 @@ public static class ResponsesApi
 
     public static IEndpointRouteBuilder MapResponsesApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1/responses").WithTags("Responses");
+        var group = app.MapGroup("/v1/responses").WithApiTag("Responses", "What came back from a channel: delivered, answered, responded, opted out, inbound call; one at a time or in batches.");
         group.MapPost("/", RecordAsync)
-            .RecordsOne<ResponseResponse>("RecordResponse", "Records one campaign response (201 new, 200 replay).", Rules, MaxSingleBodyBytes);
+            .RecordsOne<ResponseResponse>("recordResponse", "Records one campaign response (201 new, 200 replay).", Rules, MaxSingleBodyBytes);
         group.MapPost("/batch", RecordBatchAsync)
-            .RecordsBatch<ResponseBatchResponse>("RecordResponsesBatch", "Records up to 10,000 campaign responses, all or nothing.",
+            .RecordsBatch<ResponseBatchResponse>("recordResponsesBatch", "Records up to 10,000 campaign responses, all or nothing.",
                 "responses", "/v1/responses", "response", Rules, MaxBatchBodyBytes);
         group.MapGet("/{responseId:guid}", GetAsync)
-            .ReadsOne<ResponseResponse>("GetResponse", "Reads one response as stored.");
+            .ReadsOne<ResponseResponse>("getResponse", "Reads one response as stored.");
         return app;
     }
 

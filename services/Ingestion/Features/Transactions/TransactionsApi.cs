@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 using Platform.Data.Staging;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Ingestion.Features.Transactions;
 
@@ -52,14 +53,14 @@ public static class TransactionsApi
 
     public static IEndpointRouteBuilder MapTransactionsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1/transactions").WithTags("Transactions");
+        var group = app.MapGroup("/v1/transactions").WithApiTag("Transactions", "Orders and returns, one at a time or in batches; replays are recognised and publish nothing.");
         group.MapPost("/", RecordAsync)
-            .RecordsOne<TransactionResponse>("RecordTransaction", "Records one order or return (201 new, 200 replay).", Rules, MaxSingleBodyBytes);
+            .RecordsOne<TransactionResponse>("recordTransaction", "Records one order or return (201 new, 200 replay).", Rules, MaxSingleBodyBytes);
         group.MapPost("/batch", RecordBatchAsync)
-            .RecordsBatch<TransactionBatchResponse>("RecordTransactionsBatch", "Records up to 10,000 orders or returns, all or nothing.",
+            .RecordsBatch<TransactionBatchResponse>("recordTransactionsBatch", "Records up to 10,000 orders or returns, all or nothing.",
                 "transactions", "/v1/transactions", "order", Rules, MaxBatchBodyBytes);
         group.MapGet("/{transactionId:guid}", GetAsync)
-            .ReadsOne<TransactionResponse>("GetTransaction", "Reads one transaction as stored (returns with negative amounts).");
+            .ReadsOne<TransactionResponse>("getTransaction", "Reads one transaction as stored (returns with negative amounts).");
         return app;
     }
 

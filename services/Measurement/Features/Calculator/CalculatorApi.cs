@@ -1,4 +1,5 @@
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Measurement.Features.Calculator;
 
@@ -10,9 +11,9 @@ public static class CalculatorApi
 {
     public static IEndpointRouteBuilder MapCalculatorApi(this IEndpointRouteBuilder app)
     {
-        var stats = app.MapGroup("/v1/stats").WithTags("Statistics calculator");
+        var stats = app.MapGroup("/v1/stats").WithApiTag("Statistics calculator", "The statistics behind the results, for figures from anywhere: arm comparisons, power and sample-ratio mismatch.");
         stats.MapPost("/compare", Compare)
-            .WithName("CompareArms")
+            .WithName("compareArms")
             .WithSummary("Compare treatment arms with a control from their sufficient statistics")
             .WithDescription("""
                 Per arm give `units` and `conversions` (a rate) or `units`, `sum` and `sumOfSquares` (money per unit), the same kind
@@ -28,7 +29,7 @@ public static class CalculatorApi
             .Produces<CompareResponse>()
             .ProducesValidationProblem();
         stats.MapPost("/power", PowerAnalysis)
-            .WithName("PowerAnalysis")
+            .WithName("powerAnalysis")
             .WithSummary("Minimum detectable lift for given group sizes, or units per arm for a given lift")
             .WithDescription("""
                 `metric` rate (with `baseline`, the control's rate) or mean (with `standardDeviation`, and optionally `baseline`, the
@@ -39,7 +40,7 @@ public static class CalculatorApi
             .Produces<PowerResponse>()
             .ProducesValidationProblem();
         stats.MapPost("/srm", SampleRatioMismatch)
-            .WithName("SampleRatioMismatch")
+            .WithName("sampleRatioMismatch")
             .WithSummary("Sample-ratio mismatch: chi-square test of observed group sizes against designed shares")
             .WithDescription("`observed` units per group and the designed `shares` (any positive weights, normalized); flagged when p < 0.001.")
             .Produces<SrmResponse>()

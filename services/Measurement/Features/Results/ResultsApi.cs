@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Measurement.Features.Results;
 
@@ -23,9 +24,9 @@ public static class ResultsApi
 
     public static IEndpointRouteBuilder MapResultsApi(this IEndpointRouteBuilder app)
     {
-        var results = app.MapGroup("/v1").WithTags("Results");
+        var results = app.MapGroup("/v1").WithApiTag("Results", "What each campaign earned: rates, lifts against control with intervals, money, the test's health and the quality of what it acquired.");
         results.MapGet("/campaigns/{campaignId}/results", GetAsync)
-            .WithName("GetCampaignResults")
+            .WithName("getCampaignResults")
             .WithSummary("A campaign's results: cells, lifts against control, money, health of the test, quality of what it acquired or kept")
             .WithDescription("""
                 Every figure comes with its interval and names its method. Per cell (control first; the campaign's global-control
@@ -44,21 +45,21 @@ public static class ResultsApi
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
         results.MapGet("/campaigns/{campaignId}/results.csv", GetCsvAsync)
-            .WithName("GetCampaignResultsCsv")
+            .WithName("getCampaignResultsCsv")
             .WithSummary("A campaign's results as CSV: one row per (cell, metric) with estimate, interval, p-values and method")
             .WithDescription("Columns: cell, metric, estimate, lower, upper, p_value, holm_p_value, method (RFC 4180, UTF-8). The same figures as the JSON answer; an empty cell is a value that is undefined or unbounded. " + OptionsDescription)
             .Produces<string>(StatusCodes.Status200OK, "text/csv")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
         results.MapGet("/results", CompareAsync)
-            .WithName("CompareCampaignResults")
+            .WithName("compareCampaignResults")
             .WithSummary("Several campaigns side by side: per cell conversion lift, revenue lift, incremental profit, ROI, and health flags")
             .WithDescription($"Name each campaign with `campaign={{id}}` (1 to {MaxCampaigns}, repeated). An unknown campaign is a 404 naming it. " + OptionsDescription)
             .Produces<ResultsComparison>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
         results.MapGet("/global-control/results", GetGlobalControlAsync)
-            .WithName("GetGlobalControlResults")
+            .WithName("getGlobalControlResults")
             .WithSummary("The platform-wide effect of all marketing: targeted customers outside the global control against those inside it")
             .WithDescription("Buyer rate and revenue per customer since first targeted, lifts with intervals (fixed and always-valid), CUPED beside. " + OptionsDescription)
             .Produces<GlobalControlResults>()

@@ -6,6 +6,7 @@ using Platform.Numerics;
 using Platform.ServiceDefaults;
 using Platform.ServiceDefaults.Paging;
 using Segmentation.Features.Scoring;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Segmentation.Features.Models;
 
@@ -47,10 +48,13 @@ public static class ModelsApi
 
     public static IEndpointRouteBuilder MapModelsApi(this IEndpointRouteBuilder app)
     {
-        var fits = app.MapGroup("/v1/models/fits").WithTags("Models");
-        fits.MapPost("/", FitAsync);
-        fits.MapGet("/", ListAsync);
-        fits.MapGet("/{fitId:guid}", GetAsync).WithName("GetModelFit");
+        var fits = app.MapGroup("/v1/models/fits").WithApiTag("Models", "Fits of the purchase models (BG/NBD, Gamma-Gamma) that predict each customer's purchases and value.");
+        fits.MapPost("/", FitAsync)
+            .WithName("fitModels").WithSummary("Fits the purchase models (BG/NBD, Gamma-Gamma) to the purchase histories up to a calibration end (201)");
+        fits.MapGet("/", ListAsync)
+            .WithName("listModelFits").WithSummary("Model fits, newest first, a page at a time");
+        fits.MapGet("/{fitId:guid}", GetAsync)
+            .WithName("getModelFit").WithSummary("One model fit: its parameters and goodness of fit");
         return app;
     }
 
@@ -129,7 +133,7 @@ public static class ModelsApi
             GammaGamma = gg is null ? null : JsonSerializer.Serialize(gg, ScoringJson.Options),
             fit.CreatedAt, fit.DurationMs,
         }, cancellationToken: ct));
-        return TypedResults.CreatedAtRoute(fit, "GetModelFit", new { fitId = fit.Id });
+        return TypedResults.CreatedAtRoute(fit, "getModelFit", new { fitId = fit.Id });
     }
 
     private static async Task<IResult> ListAsync(HttpRequest http, NpgsqlDataSource db, CancellationToken ct)

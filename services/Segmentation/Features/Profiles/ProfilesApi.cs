@@ -1,6 +1,7 @@
 using Dapper;
 using Npgsql;
 using Segmentation.Features.Scoring;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Segmentation.Features.Profiles;
 
@@ -40,7 +41,9 @@ public static class ProfilesApi
 
     public static IEndpointRouteBuilder MapProfilesApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/v1/profiles/{customerId:guid}", GetAsync).WithTags("Profiles");
+        app.MapGet("/v1/profiles/{customerId:guid}", GetAsync)
+            .WithName("getProfile").WithSummary("A customer's profile: RFM aggregates, scores, value tier, lifetime value, churn risk, deal-seeker flag")
+            .WithApiTag("Profiles", "A customer's aggregates and scores as Segmentation keeps them.");
         return app;
     }
 

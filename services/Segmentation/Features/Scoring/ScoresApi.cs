@@ -2,6 +2,7 @@ using Dapper;
 using Npgsql;
 using Platform.ServiceDefaults;
 using Platform.ServiceDefaults.Paging;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Segmentation.Features.Scoring;
 
@@ -35,13 +36,19 @@ public static class ScoresApi
 
     public static IEndpointRouteBuilder MapScoresApi(this IEndpointRouteBuilder app)
     {
-        var scores = app.MapGroup("/v1/scores").WithTags("Scores");
-        scores.MapGet("/settings", (ScoringRequests queue, CancellationToken ct) => queue.GetSettingsAsync(ct));
-        scores.MapPut("/settings", PutSettingsAsync);
-        scores.MapPost("/runs", PostRunAsync);
-        scores.MapGet("/runs", ListRunsAsync);
-        scores.MapGet("/runs/{runId:guid}", GetRunAsync).WithName("GetScoreRun");
-        app.MapPost("/v1/clv/economics", EconomicsAsync).WithTags("Scores");
+        var scores = app.MapGroup("/v1/scores").WithApiTag("Scores", "Scoring runs (RFM, value tiers, lifetime value, churn risk, deal seekers), their settings and the lifetime-value economics.");
+        scores.MapGet("/settings", (ScoringRequests queue, CancellationToken ct) => queue.GetSettingsAsync(ct))
+            .WithName("getScoringSettings").WithSummary("The scoring settings: value tier cut-offs, lifetime-value horizon and economics, churn and deal-seeker rules");
+        scores.MapPut("/settings", PutSettingsAsync)
+            .WithName("updateScoringSettings").WithSummary("Replaces the scoring settings; the next scoring run uses them");
+        scores.MapPost("/runs", PostRunAsync)
+            .WithName("startScoringRun").WithSummary("Queues a scoring run of every customer as of a date (202 with the run's address)");
+        scores.MapGet("/runs", ListRunsAsync)
+            .WithName("listScoringRuns").WithSummary("Scoring runs, newest first, a page at a time");
+        scores.MapGet("/runs/{runId:guid}", GetRunAsync)
+            .WithName("getScoringRun").WithSummary("One scoring run: its status, counts and timings");
+        app.MapPost("/v1/clv/economics", EconomicsAsync).WithTags("Scores")
+            .WithName("computeClvEconomics").WithSummary("Lifetime value from the economics: retention, referral, costs, orders per year, order size, discount rate");
         return app;
     }
 
@@ -96,7 +103,7 @@ public static class ScoresApi
             return errors.ToProblem();
         }
 
-        return TypedResults.AcceptedAtRoute(new { id = runId, status = "queued" }, "GetScoreRun", new { runId });
+        return TypedResults.AcceptedAtRoute(new { id = runId, status = "queued" }, "getScoringRun", new { runId });
     }
 
     private static async Task<IResult> GetRunAsync(Guid runId, NpgsqlDataSource db, CancellationToken ct)

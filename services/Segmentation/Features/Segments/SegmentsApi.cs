@@ -7,6 +7,7 @@ using Platform.Data;
 using Platform.ServiceDefaults;
 using Platform.ServiceDefaults.Paging;
 using Segmentation.Features.Scoring;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Segmentation.Features.Segments;
 
@@ -67,19 +68,30 @@ public static class SegmentsApi
 
     public static IEndpointRouteBuilder MapSegmentsApi(this IEndpointRouteBuilder app)
     {
-        var segments = app.MapGroup("/v1/segments").WithTags("Segments");
-        segments.MapGet("/fields", () => TypedResults.Ok(SegmentFields.Describe()));
-        segments.MapPost("/preview", PreviewAsync);
-        segments.MapPost("/", CreateAsync);
-        segments.MapGet("/", ListAsync);
-        segments.MapGet("/{segmentId:guid}", GetAsync).WithName("GetSegment");
-        segments.MapPut("/{segmentId:guid}", UpdateAsync);
-        segments.MapDelete("/{segmentId:guid}", DeleteAsync);
-        segments.MapGet("/{segmentId:guid}/report", ReportAsync);
-        segments.MapPost("/{segmentId:guid}/snapshots", SnapshotAsync);
+        var segments = app.MapGroup("/v1/segments").WithApiTag("Segments", "Segments defined by rules over customer profiles, their reports and frozen snapshots of their members.");
+        segments.MapGet("/fields", () => TypedResults.Ok(SegmentFields.Describe()))
+            .WithName("listSegmentFields").WithSummary("The fields and operators a segment rule may use");
+        segments.MapPost("/preview", PreviewAsync)
+            .WithName("previewSegment").WithSummary("Counts and describes the customers a rule would select, without saving it");
+        segments.MapPost("/", CreateAsync)
+            .WithName("createSegment").WithSummary("Creates a segment from a rule (201)");
+        segments.MapGet("/", ListAsync)
+            .WithName("listSegments").WithSummary("Segments by name, a page at a time");
+        segments.MapGet("/{segmentId:guid}", GetAsync)
+            .WithName("getSegment").WithSummary("One segment with its rule");
+        segments.MapPut("/{segmentId:guid}", UpdateAsync)
+            .WithName("updateSegment").WithSummary("Replaces a segment's name and rule");
+        segments.MapDelete("/{segmentId:guid}", DeleteAsync)
+            .WithName("deleteSegment").WithSummary("Deletes a segment (its snapshots stay)");
+        segments.MapGet("/{segmentId:guid}/report", ReportAsync)
+            .WithName("getSegmentReport").WithSummary("A segment's size, value and make-up by tier, as of now");
+        segments.MapPost("/{segmentId:guid}/snapshots", SnapshotAsync)
+            .WithName("createSnapshot").WithSummary("Freezes the segment's current members into a snapshot (201)");
         var snapshots = app.MapGroup("/v1/snapshots").WithTags("Segments");
-        snapshots.MapGet("/{snapshotId:guid}", GetSnapshotAsync).WithName("GetSnapshot");
-        snapshots.MapGet("/{snapshotId:guid}/members", GetSnapshotMembersAsync);
+        snapshots.MapGet("/{snapshotId:guid}", GetSnapshotAsync)
+            .WithName("getSnapshot").WithSummary("One snapshot: its segment, time and member count");
+        snapshots.MapGet("/{snapshotId:guid}/members", GetSnapshotMembersAsync)
+            .WithName("listSnapshotMembers").WithSummary("A snapshot's members, a page at a time");
         return app;
     }
 
@@ -121,7 +133,7 @@ public static class SegmentsApi
 
         await outbox.AddAsync(tx, new SegmentDefined { SegmentId = id, Name = valid.Name, Deleted = false, Version = version.Value }, ct);
         await tx.CommitAsync(ct);
-        return TypedResults.CreatedAtRoute(await FindAsync(connection, id, ct), "GetSegment", new { segmentId = id });
+        return TypedResults.CreatedAtRoute(await FindAsync(connection, id, ct), "getSegment", new { segmentId = id });
     }
 
     private static async Task<IResult> UpdateAsync(Guid segmentId, SegmentRequest? request, NpgsqlDataSource db, Outbox outbox, TimeProvider time, CancellationToken ct)
@@ -229,7 +241,7 @@ public static class SegmentsApi
 
         await tx.CommitAsync(ct);
         SegmentationTelemetry.SnapshotMembers.Add(snapshot.MemberCount);
-        return TypedResults.CreatedAtRoute(snapshot, "GetSnapshot", new { snapshotId = snapshot.Id });
+        return TypedResults.CreatedAtRoute(snapshot, "getSnapshot", new { snapshotId = snapshot.Id });
     }
 
     private static async Task<IResult> GetSnapshotAsync(Guid snapshotId, NpgsqlDataSource db, CancellationToken ct)
