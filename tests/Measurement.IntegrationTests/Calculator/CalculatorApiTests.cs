@@ -161,7 +161,7 @@ public sealed class CalculatorApiTests : IAsyncLifetime
     {
         var document = JsonNode.Parse(await _host.Client.GetStringAsync(new Uri("/openapi/v1.json", UriKind.Relative)))!;
 
-        foreach (var (path, id) in new[] { ("/v1/stats/compare", "CompareArms"), ("/v1/stats/power", "PowerAnalysis"), ("/v1/stats/srm", "SampleRatioMismatch") })
+        foreach (var (path, id) in new[] { ("/v1/stats/compare", "compareArms"), ("/v1/stats/power", "powerAnalysis"), ("/v1/stats/srm", "sampleRatioMismatch") })
         {
             var post = document["paths"]![path]!["post"]!;
             Assert.Equal(id, post["operationId"]!.GetValue<string>());

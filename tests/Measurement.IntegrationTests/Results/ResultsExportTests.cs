@@ -151,10 +151,10 @@ public sealed class ResultsExportTests(ResultsHostFixture fixture) : IClassFixtu
         var paths = document.GetProperty("paths");
         foreach (var (path, operationId, problems) in new[]
         {
-            ("/v1/campaigns/{campaignId}/results", "GetCampaignResults", new[] { "400", "404" }),
-            ("/v1/campaigns/{campaignId}/results.csv", "GetCampaignResultsCsv", ["400", "404"]),
-            ("/v1/results", "CompareCampaignResults", ["400", "404"]),
-            ("/v1/global-control/results", "GetGlobalControlResults", ["400"]),
+            ("/v1/campaigns/{campaignId}/results", "getCampaignResults", new[] { "400", "404" }),
+            ("/v1/campaigns/{campaignId}/results.csv", "getCampaignResultsCsv", ["400", "404"]),
+            ("/v1/results", "compareCampaignResults", ["400", "404"]),
+            ("/v1/global-control/results", "getGlobalControlResults", ["400"]),
         })
         {
             var get = paths.GetProperty(path).GetProperty("get");
