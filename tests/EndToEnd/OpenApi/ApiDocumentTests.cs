@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Platform.Testing;
@@ -107,21 +106,35 @@ public sealed partial class ApiDocumentTests(AllServices services, ITestOutputHe
         Assert.DoesNotContain("PreviewRequest", schemas.Select(s => s.Key));
     }
 
+    /// <summary>
+    /// A second gateway whose services are the first gateway's (<c>http://proxy/measurement</c> reaches Measurement's
+    /// <c>/openapi/v1.json</c> through it), Measurement behind a proxy that is cut: the document is served without
+    /// Measurement and says so, and once Measurement answers again it is back (the short cache of an incomplete document).
+    /// </summary>
     [Fact]
-    public async Task MergedDocument_WithServicesDown_LeavesThemOutAndSaysSo()
+    public async Task MergedDocument_WithAServiceDown_LeavesItOutAndSaysSo_UntilItIsBack()
     {
-        var closed = ClosedPort();
-        var addresses = GatewayAddresses(name => $"http://127.0.0.1:{closed}");
+        await using var reachable = TcpProxy.Start("127.0.0.1", services.Gateway.Port);
+        await using var measurement = TcpProxy.Start("127.0.0.1", services.Gateway.Port);
+        measurement.Cut();
+        var addresses = Gateway.Features.Proxy.GatewayExtensions.Services.ToDictionary(
+            s => $"Services:{s.Name}",
+            s => (string?)$"http://127.0.0.1:{(s.Name == "Measurement" ? measurement.Port : reachable.Port)}/{s.Name.ToLowerInvariant()}",
+            StringComparer.Ordinal);
         await using var gateway = new ServiceApp<Gateway.Program>(addresses);
         var address = gateway.StartOnLoopback();
 
         var document = JsonNode.Parse(await AnonymousGetStringAsync(address, "/openapi/v1.json"))!.AsObject();
 
-        var description = (string?)document["info"]!["description"];
-        Assert.Contains("Incomplete", description, StringComparison.Ordinal);
-        Assert.Contains("Ingestion, Segmentation, Campaigns, Measurement", description, StringComparison.Ordinal);
-        Assert.DoesNotContain(document["paths"]!.AsObject(), p => p.Key.StartsWith("/ingestion/", StringComparison.Ordinal));
-        Assert.NotNull(document["components"]!["securitySchemes"]!["bearerAuth"]);
+        Assert.EndsWith("**Incomplete:** the documents of Measurement could not be read when this one was made; their operations are missing until they answer again.", (string?)document["info"]!["description"], StringComparison.Ordinal);
+        var paths = document["paths"]!.AsObject().Select(p => p.Key).ToList();
+        Assert.Contains("/ingestion/v1/customers", paths);
+        Assert.DoesNotContain(paths, p => p.StartsWith("/measurement/", StringComparison.Ordinal));
+
+        measurement.Restore();
+        await Eventually.TrueAsync(
+            async () => JsonNode.Parse(await AnonymousGetStringAsync(address, "/openapi/v1.json"))!["paths"]!.AsObject().Any(p => p.Key == "/measurement/v1/stats/compare"),
+            "Measurement's operations back in the merged document");
     }
 
     [Fact]
@@ -153,17 +166,6 @@ public sealed partial class ApiDocumentTests(AllServices services, ITestOutputHe
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
         return await response.Content.ReadAsStringAsync();
-    }
-
-    private static Dictionary<string, string?> GatewayAddresses(Func<string, string> address) =>
-        Gateway.Features.Proxy.GatewayExtensions.Services.Select(s => s.Name).ToDictionary(n => $"Services:{n}", n => (string?)address(n), StringComparer.Ordinal);
-
-    /// <summary>A loopback port nothing listens on (taken from the OS, then released).</summary>
-    private static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     [GeneratedRegex("<script[^>]*\\ssrc=\"(?<src>[^\"]+)\"", RegexOptions.IgnoreCase)]
