@@ -19,7 +19,7 @@ public static class ErrorQueuesApi
     /// <summary>Maps the endpoints.</summary>
     public static IEndpointRouteBuilder MapErrorQueuesApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/admin/error-queues").WithApiTag("Operations", "Operator endpoints (admin scope): error queues, background jobs, parked outbox messages.");
+        var group = app.MapGroup("/admin/error-queues").WithApiTag("Operations", OperationsTag.Description);
         group.MapGet("/", async (ErrorQueues queues, CancellationToken ct) => TypedResults.Ok(await queues.ListAsync(ct)))
             .WithName("listErrorQueues").WithSummary("The service's _error queues with their message counts");
         group.MapGet("/{endpoint}/messages", PeekAsync)

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Platform.Data.Jobs;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Platform.ServiceDefaults;
 
@@ -17,7 +18,7 @@ public static class JobsApi
     public static IEndpointRouteBuilder MapJobsApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/admin/jobs", ListAsync)
-            .WithTags("Operations")
+            .WithApiTag("Operations", OperationsTag.Description)
             .WithName("listJobs")
             .WithSummary("Background jobs, newest first, with their run history; filter by kind and status (queued, running, succeeded, dead)");
         return app;

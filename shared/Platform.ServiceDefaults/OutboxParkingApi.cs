@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Platform.Data;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Platform.ServiceDefaults;
 
@@ -16,7 +17,7 @@ public static class OutboxParkingApi
     /// <summary>Maps the endpoints.</summary>
     public static IEndpointRouteBuilder MapOutboxParkingApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/admin/outbox/parked").WithTags("Operations");
+        var group = app.MapGroup("/admin/outbox/parked").WithApiTag("Operations", OperationsTag.Description);
         group.MapGet("/", async (int? limit, OutboxParking parking, CancellationToken ct) =>
             TypedResults.Ok(await parking.ListAsync(Math.Clamp(limit ?? 100, 1, 1_000), ct)))
             .WithName("listParkedOutboxMessages").WithSummary("Outbox messages the relay parked after repeated publish failures");

@@ -81,7 +81,12 @@ public static class ApiDocumentMerger
 
             foreach (var tag in document.Tags ?? new HashSet<OpenApiTag>())
             {
-                if (tag.Name is not null && !merged.Tags.Any(t => t.Name == tag.Name))
+                // One tag per name; the first that has a description keeps it.
+                if (merged.Tags.FirstOrDefault(t => t.Name == tag.Name) is { } known)
+                {
+                    known.Description ??= tag.Description;
+                }
+                else if (tag.Name is not null)
                 {
                     merged.Tags.Add(tag);
                 }
