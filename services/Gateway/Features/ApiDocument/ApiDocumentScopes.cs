@@ -3,7 +3,7 @@ using Gateway.Features.Access;
 namespace Gateway.Features.ApiDocument;
 
 /// <summary>The scope the merged document names for each operation: the gateway's access rules, read for the document.</summary>
-internal static class ApiDocumentScopes
+public static class ApiDocumentScopes
 {
     private static readonly Dictionary<string, string> ServiceScopes = new(StringComparer.OrdinalIgnoreCase)
     {
