@@ -26,10 +26,10 @@ public sealed class ApiDocumentMergerTests
     }
 
     [Fact]
-    public void Merge_AnOperationIdOfSeveralServices_GetsTheServicesName()
+    public void Merge_AnOperationIdOfSeveralServices_GetsTheServicesName_AndEveryIdIsCamelCase()
     {
         var merged = Merged(Sources(
-            ("Ingestion", Document(("/admin/jobs", "get", "listJobs", null), ("/v1/customers", "get", "listCustomers", null))),
+            ("Ingestion", Document(("/admin/jobs", "get", "listJobs", null), ("/v1/customers", "get", "ListCustomers", null))),
             ("Campaigns", Document(("/admin/jobs", "get", "listJobs", null)))));
 
         Assert.Equal("ingestionListJobs", (string?)merged["paths"]!["/ingestion/admin/jobs"]!["get"]!["operationId"]);

@@ -267,13 +267,23 @@ public static class ApiDocumentMerger
         }
     }
 
-    /// <summary>An operation id used by more than one document (the operator endpoints every service has) gets the service's name before it.</summary>
+    /// <summary>
+    /// Operation ids in camelCase (<c>createApiKey</c> for a route named <c>CreateApiKey</c>: one style for the generated
+    /// clients' method names); an id used by more than one document (the operator endpoints every service has) gets the
+    /// service's name before it.
+    /// </summary>
     private static void RenameCollidingOperationIds(List<ApiSource> sources)
     {
         var operations = sources
             .SelectMany(s => Operations(s.Document).Select(o => (Source: s, Operation: o)))
-            .Where(x => x.Operation["operationId"] is JsonValue)
+            .Where(x => x.Operation["operationId"] is JsonValue value && value.TryGetValue(out string? id) && id.Length > 0)
             .ToList();
+        foreach (var (_, operation) in operations)
+        {
+            var id = (string)operation["operationId"]!;
+            operation["operationId"] = char.ToLowerInvariant(id[0]) + id[1..];
+        }
+
         var shared = operations
             .GroupBy(x => (string)x.Operation["operationId"]!, StringComparer.Ordinal)
             .Where(g => g.Select(x => x.Source).Distinct().Count() > 1)
