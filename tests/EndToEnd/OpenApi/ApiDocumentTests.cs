@@ -48,6 +48,8 @@ public sealed partial class ApiDocumentTests(AllServices services, ITestOutputHe
             Assert.Contains(paths, p => p.Key.StartsWith($"/{service}/admin/", StringComparison.Ordinal));
         }
 
+        // The gateway's own endpoints come from its own ASP.NET Core document, with the scope their endpoint requires.
+        Assert.Equal("admin", (string?)paths["/admin/keys"]?["post"]?["x-required-scope"]);
         Assert.DoesNotContain("Incomplete", (string?)document["info"]!["description"], StringComparison.Ordinal);
         Assert.Equal("bearer", (string?)document["components"]!["securitySchemes"]!["bearerAuth"]!["scheme"]);
         var ids = new List<string>();
@@ -121,8 +123,8 @@ public sealed partial class ApiDocumentTests(AllServices services, ITestOutputHe
             s => $"Services:{s.Name}",
             s => (string?)$"http://127.0.0.1:{(s.Name == "Measurement" ? measurement.Port : reachable.Port)}/{s.Name.ToLowerInvariant()}",
             StringComparer.Ordinal);
-        await using var gateway = new ServiceApp<Gateway.Program>(addresses);
-        var address = gateway.StartOnLoopback();
+        await using var gateway = await ApiKeys.TestGateway.StartAsync("apidoc", addresses);
+        var address = gateway.Address;
 
         var document = JsonNode.Parse(await AnonymousGetStringAsync(address, "/openapi/v1.json"))!.AsObject();
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Gateway.Features.Access;
 using Gateway.Features.Proxy;
 using Microsoft.AspNetCore.OpenApi;
 
@@ -80,9 +81,20 @@ public sealed class MergedApiDocument(
             }
         }
 
-        var merged = ApiDocumentMerger.Merge(sources, ApiDocumentScopes.For, missing);
+        var merged = ApiDocumentMerger.Merge(sources, ScopeOf, missing);
         return (ApiDocumentMerger.ToJson(merged), missing.Count == 0);
     }
+
+    /// <summary>
+    /// The scope the key check asks of a request to <paramref name="path"/> (<see cref="AccessRules"/>): <c>""</c> for
+    /// none, <c>null</c> where the gateway's own endpoint decides (its scope is in its operation, see <see cref="ApiDocumentExtensions"/>).
+    /// </summary>
+    public static string? ScopeOf(string method, string path) => AccessRules.For(method, path) switch
+    {
+        { Kind: RouteAccessKind.Anonymous } => "",
+        { Kind: RouteAccessKind.Scope, Scope: var scope } => scope,
+        _ => null,
+    };
 
     /// <summary>The gateway's own endpoints (keys, marketer endpoints, pages), as ASP.NET Core describes them.</summary>
     private async Task<JsonObject> OwnDocumentAsync(CancellationToken ct)

@@ -1,6 +1,7 @@
 using Gateway.Features.Access;
 using Microsoft.Extensions.Options;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 using Platform.ServiceDefaults.Paging;
 using Platform.ServiceDefaults.Validation;
 
@@ -24,18 +25,20 @@ public static class KeysApi
     /// <summary>Maps the endpoints.</summary>
     public static IEndpointRouteBuilder MapKeyAdministration(this IEndpointRouteBuilder app)
     {
-        var keys = app.MapGroup("/admin/keys").WithTags("Keys").RequireScope(Scopes.Admin);
+        var keys = app.MapGroup("/admin/keys")
+            .WithApiTag("Keys", "API keys with their scopes and rates (admin scope): created, listed, revoked; a key is shown once, when it is created.")
+            .RequireScope(Scopes.Admin);
         keys.MapPost("/", CreateAsync)
-            .WithName("CreateApiKey")
+            .WithName("createApiKey")
             .WithSummary("Creates an API key with scopes and a rate; the key is in this answer only.");
         keys.MapGet("/", ListAsync)
-            .WithName("ListApiKeys")
+            .WithName("listApiKeys")
             .WithSummary("API keys, newest first, revoked ones included (never the keys themselves).");
         keys.MapGet("/{keyId:guid}", GetAsync)
-            .WithName("GetApiKey")
+            .WithName("getApiKey")
             .WithSummary("One API key (never the key itself).");
         keys.MapDelete("/{keyId:guid}", RevokeAsync)
-            .WithName("RevokeApiKey")
+            .WithName("revokeApiKey")
             .WithSummary("Revokes an API key: refused from then on (at once on this gateway replica, within seconds on others).");
         return app;
     }
