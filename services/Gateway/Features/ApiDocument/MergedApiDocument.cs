@@ -113,9 +113,17 @@ public sealed class MergedApiDocument(
             var client = httpClients.CreateClient(HttpClientName);
             using var response = await client.GetAsync(new Uri(new Uri(address.TrimEnd('/') + "/"), "openapi/v1.json"), timeout.Token);
             response.EnsureSuccessStatusCode();
-            return JsonNode.Parse(await response.Content.ReadAsStringAsync(timeout.Token)) as JsonObject;
+            var json = await response.Content.ReadAsStringAsync(timeout.Token);
+            // A document the OpenAPI reader cannot read is left out like an unreachable one, never a 500 for the whole.
+            if (Microsoft.OpenApi.OpenApiDocument.Parse(json, "json").Document is null)
+            {
+                logger.LogWarning("The OpenAPI document of {Service} at {Address} is not a readable OpenAPI document; the merged document leaves it out", name, address);
+                return null;
+            }
+
+            return JsonNode.Parse(json) as JsonObject;
         }
-        catch (Exception e) when (e is HttpRequestException or OperationCanceledException or System.Text.Json.JsonException && !ct.IsCancellationRequested)
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException or System.Text.Json.JsonException or Microsoft.OpenApi.OpenApiException && !ct.IsCancellationRequested)
         {
             logger.LogWarning(e, "The OpenAPI document of {Service} at {Address} could not be read; the merged document leaves it out", name, address);
             return null;
