@@ -64,6 +64,7 @@ public sealed class ResultsExportTests(ResultsHostFixture fixture) : IClassFixtu
         var headline = comparison.Campaigns[1];
         Assert.Equal(["a", "b"], headline.Cells.Select(c => c.Cell));
         var a = headline.Cells[0];
+        Assert.Equal(single.Lifts[0].Metrics.Single(m => m.Metric == "responseRate").Unadjusted, a.ResponseLift);
         Assert.Equal(single.Lifts[0].Metrics.Single(m => m.Metric == "conversionRate").Unadjusted, a.ConversionLift);
         Assert.Equal(single.Lifts[0].Metrics.Single(m => m.Metric == "revenuePerCustomer").Unadjusted, a.RevenueLift);
         Assert.Equal(single.Money[0].IncrementalProfit, a.IncrementalProfit);

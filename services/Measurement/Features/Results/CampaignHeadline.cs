@@ -8,6 +8,7 @@ public sealed record CampaignHeadline(
         results.Campaign,
         results.Lifts.Select(l => new CellHeadline(
             l.Cell,
+            l.Metrics.FirstOrDefault(m => m.Metric == LiftCalculator.ResponseRate)?.Unadjusted,
             l.Metrics.FirstOrDefault(m => m.Metric == LiftCalculator.ConversionRate)?.Unadjusted,
             l.Metrics.FirstOrDefault(m => m.Metric == LiftCalculator.RevenuePerCustomer)?.Unadjusted,
             results.Money.FirstOrDefault(m => m.Cell == l.Cell)?.IncrementalProfit,

@@ -53,7 +53,7 @@ public static class ResultsApi
             .ProducesProblem(StatusCodes.Status404NotFound);
         results.MapGet("/results", CompareAsync)
             .WithName("compareCampaignResults")
-            .WithSummary("Several campaigns side by side: per cell conversion lift, revenue lift, incremental profit, ROI, and health flags")
+            .WithSummary("Several campaigns side by side: per cell response lift, conversion lift, revenue lift, incremental profit, ROI, and health flags")
             .WithDescription($"Name each campaign with `campaign={{id}}` (1 to {MaxCampaigns}, repeated). An unknown campaign is a 404 naming it. " + OptionsDescription)
             .Produces<ResultsComparison>()
             .ProducesValidationProblem()
