@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # deploy/infra.sh — project-local PostgreSQL 15 + RabbitMQ 3.10, without Docker.
 #
-# Usage: deploy/infra.sh {install|up|down|status|env}
+# Usage: deploy/infra.sh {install|test-tools|up|down|status|env}
 #
 #   install  apt-get install postgresql (15) and rabbitmq-server (3.10) if missing,
 #            without letting their system services start.
+#   test-tools  apt-get install what the test suite drives besides the servers if
+#            missing: chromium and chromium-driver (the results pages' browser test).
 #   up       install if needed, generate credentials once, start both servers
 #            (daemonized) bound to 127.0.0.1, wait until ready, then ensure roles,
 #            databases, vhost, users and policies. Idempotent.
@@ -147,6 +149,28 @@ missing_pkgs() { # prints the apt packages still to install (one per line)
 }
 
 need_install() { [[ -n "$(missing_pkgs)" ]]; }
+
+TEST_TOOL_PKGS=(chromium chromium-driver)
+
+cmd_test_tools() { # the browser test runs Debian's chromium through /usr/bin/chromedriver (no download at test time)
+    local -a missing=()
+    local p
+    for p in "${TEST_TOOL_PKGS[@]}"; do
+        pkg_installed "$p" || missing+=("$p")
+    done
+    if (( ${#missing[@]} == 0 )); then
+        log "test tools already installed (${TEST_TOOL_PKGS[*]})"
+        return 0
+    fi
+    require_root
+    command -v apt-get >/dev/null || die "apt-get not found: this script supports Debian 12 only"
+    log "installing ${missing[*]} (apt-get update + install)"
+    DEBIAN_FRONTEND=noninteractive apt-get update -q &&
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" ||
+        die "apt-get failed installing ${missing[*]}"
+    [[ -x /usr/bin/chromedriver && -x /usr/bin/chromium ]] || die "/usr/bin/chromium or /usr/bin/chromedriver missing after install"
+    log "test tools installed"
+}
 
 cmd_install() {
     require_root
@@ -718,6 +742,7 @@ main() {
     local cmd="${1:-}"
     case "$cmd" in
         install) cmd_install ;;
+        test-tools) cmd_test_tools ;;
         up)      cmd_up ;;
         down)    cmd_down ;;
         status)  cmd_status ;;

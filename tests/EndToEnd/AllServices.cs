@@ -24,6 +24,9 @@ public sealed class AllServices : IAsyncLifetime
     /// <summary>Each service's database, by its gateway prefix.</summary>
     public Dictionary<string, TestDatabase> Databases { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The gateway's settings naming each service's address (<c>Services:Ingestion</c> ...), to start another gateway in front of them.</summary>
+    public IReadOnlyDictionary<string, string?> ServiceAddresses { get; private set; } = new Dictionary<string, string?>();
+
     /// <summary>The gateway's base address.</summary>
     public Uri Gateway { get; private set; } = null!;
 
@@ -61,6 +64,7 @@ public sealed class AllServices : IAsyncLifetime
             };
         }
 
+        all.ServiceAddresses = addresses;
         all._gateway = await TestGateway.StartAsync(Purpose, addresses);
         all.Gateway = all._gateway.Address;
         using var client = all.CreateClient();
