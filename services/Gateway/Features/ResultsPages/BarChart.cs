@@ -24,7 +24,7 @@ public static class BarChart
         svg.Append($"<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" data-chart=\"{Html.Encode(name)}\" width=\"{Html.Px(Width)}\" height=\"{Html.Px(height)}\" viewBox=\"0 0 {Html.Px(Width)} {Html.Px(height)}\">")
             .Append("<title>").Append(Html.Encode(title)).Append("</title>");
         var axisY = Top + (rows.Count * RowHeight);
-        foreach (var t in scale.Ticks(5))
+        foreach (var t in scale.Ticks(7))
         {
             var x = Html.Px(scale.Map(t));
             svg.Append($"<line class=\"grid\" x1=\"{x}\" y1=\"{Html.Px(Top)}\" x2=\"{x}\" y2=\"{Html.Px(axisY)}\"/>")

@@ -45,7 +45,7 @@ public static class CampaignPage
         var money = results["money"].Items().ToList();
 
         // Verdicts
-        body.Append("<h2>Verdict</h2><div class=\"card info\"><ul class=\"verdicts\">");
+        body.Append("<h2 id=\"verdict\">Verdict</h2><div class=\"card info\"><ul class=\"verdicts\">");
         foreach (var lift in lifts)
         {
             var cell = lift["cell"].Text ?? "";
@@ -65,7 +65,7 @@ public static class CampaignPage
         Health(body, results["health"], Label);
 
         // Response rate per cell
-        body.Append("<h2>Response rate per cell</h2>")
+        body.Append("<h2 id=\"response-rate\">Response rate per cell</h2>")
             .Append(BarChart.Render("response-rate", $"Response rate per cell with {NumberFormat.Confidence(confidence)} Wilson intervals",
                 cells.Select(c => Row(Label(c["cell"].Text ?? ""), c["cell"].Text ?? "", c["responseRate"], NumberFormat.Percent)).ToList(),
                 t => NumberFormat.Percent(t)))
@@ -89,7 +89,7 @@ public static class CampaignPage
         // Lift against control
         if (lifts.Count > 0)
         {
-            body.Append("<h2>Lift against control</h2>");
+            body.Append("<h2 id=\"lift\">Lift against control</h2>");
             LiftPlot(body, lifts, "responseRate", "response-lift", "Response rate", NumberFormat.Points, t => NumberFormat.PointsBare(t), Label);
             LiftPlot(body, lifts, "conversionRate", "conversion-lift", "Conversion rate", NumberFormat.Points, t => NumberFormat.PointsBare(t), Label);
             LiftPlot(body, lifts, "revenuePerCustomer", "revenue-lift", "Revenue per customer", v => NumberFormat.Money(v, currency), t => NumberFormat.MoneyBare(t), Label);
@@ -123,7 +123,7 @@ public static class CampaignPage
         if (money.Count > 0)
         {
             Func<double?, string> cash = v => NumberFormat.Money(v, currency);
-            body.Append("<h2>Money: return on investment</h2>")
+            body.Append("<h2 id=\"money\">Money: return on investment</h2>")
                 .Append(ForestPlot.Render("roi", $"ROI per cell with {NumberFormat.Confidence(confidence)} intervals",
                     money.Select(m => Row(Label(m["cell"].Text ?? ""), m["cell"].Text ?? "", m["roi"], NumberFormat.Percent)).ToList(),
                     t => NumberFormat.Percent(t)))
@@ -145,7 +145,7 @@ public static class CampaignPage
         }
 
         // Revenue and profit per customer
-        body.Append("<h2>Revenue and profit per customer</h2><table data-table=\"per-customer\"><tr><th>Cell</th><th>Revenue per customer</th><th>Margin per customer</th><th>Profit per customer</th></tr>");
+        body.Append("<h2 id=\"per-customer\">Revenue and profit per customer</h2><table data-table=\"per-customer\"><tr><th>Cell</th><th>Revenue per customer</th><th>Margin per customer</th><th>Profit per customer</th></tr>");
         foreach (var c in cells)
         {
             var cell = c["cell"].Text ?? "";
@@ -164,7 +164,7 @@ public static class CampaignPage
         var notes = results["notes"].Items().Select(n => n.Text).Where(n => n is not null).ToList();
         if (notes.Count > 0)
         {
-            body.Append("<h2>Notes</h2><ul class=\"note\">");
+            body.Append("<h2 id=\"notes\">Notes</h2><ul class=\"note\">");
             foreach (var note in notes)
             {
                 body.Append("<li>").Append(Html.Encode(note)).Append("</li>");
@@ -194,7 +194,7 @@ public static class CampaignPage
             {
                 labels[code] = code + " (not contacted)";
             }
-            else if (steps.Count > 0)
+            else if (steps.Count > 0 && !(steps.Count == 1 && (steps[0] == code || steps[0] == Channel(code)))) // "mail (mail)" says nothing
             {
                 labels[code] = $"{code} ({string.Join(", then ", steps)})";
             }
@@ -231,9 +231,14 @@ public static class CampaignPage
             parts.Add(status);
         }
 
-        if (header["launchedAt"].Text is { } launched)
+        if (header["launchedAt"].Element is { } launchedAt && launchedAt.TryGetDateTimeOffset(out var launched))
         {
-            parts.Add("launched " + launched);
+            parts.Add("started " + launched.UtcDateTime.ToString("d MMM yyyy", CultureInfo.InvariantCulture));
+        }
+
+        if (header["completedAt"].Element is { } completedAt && completedAt.TryGetDateTimeOffset(out var completed))
+        {
+            parts.Add("completed " + completed.UtcDateTime.ToString("d MMM yyyy", CultureInfo.InvariantCulture));
         }
 
         if (header["memberCount"].Number is { } members)
@@ -256,7 +261,7 @@ public static class CampaignPage
         var (srmOk, srmText) = Verdicts.SampleRatio(srm["mismatch"].IsTrue, srm["pValue"].Number, srm["threshold"].Number ?? 0.001);
         var (contactsOk, contactsText) = Verdicts.ControlContacts(contacts["flagged"].IsTrue, (long)(contacts["campaignControl"].Number ?? 0), (long)(contacts["globalControl"].Number ?? 0));
         var healthy = srmOk && contactsOk;
-        body.Append("<h2>Health of the test</h2><div class=\"card ").Append(healthy ? "ok" : "warn").Append("\" data-health=\"").Append(healthy ? "healthy" : "warning").Append("\">")
+        body.Append("<h2 id=\"health\">Health of the test</h2><div class=\"card ").Append(healthy ? "ok" : "warn").Append("\" data-health=\"").Append(healthy ? "healthy" : "warning").Append("\">")
             .Append("<p><strong>").Append(Html.Encode(Verdicts.Health(healthy))).Append("</strong></p><ul>")
             .Append("<li>").Append(Html.Encode(srmText)).Append(' ').Append(Html.Figure(srm["pValue"], "", "srm-p", "")).Append(Html.Figure(srm["mismatch"], "", "srm-flag", "")).Append("</li>")
             .Append("<li>").Append(Html.Encode(contactsText)).Append(' ').Append(Html.Figure(contacts["flagged"], "", "control-contacted", "")).Append("</li>");
@@ -289,7 +294,7 @@ public static class CampaignPage
             return;
         }
 
-        body.Append("<h2>By wave</h2><table data-table=\"waves\"><tr><th>Cell</th><th>Wave</th><th>Assigned</th><th>Responders</th><th>Response rate (interval)</th><th>Conversion lift (interval)</th></tr>");
+        body.Append("<h2 id=\"waves\">By wave</h2><table data-table=\"waves\"><tr><th>Cell</th><th>Wave</th><th>Assigned</th><th>Responders</th><th>Response rate (interval)</th><th>Conversion lift (interval)</th></tr>");
         foreach (var c in cells)
         {
             var cell = c["cell"].Text ?? "";
@@ -317,7 +322,7 @@ public static class CampaignPage
             return;
         }
 
-        body.Append("<h2>By channel step</h2><table data-table=\"steps\"><tr><th>Cell</th><th>Step</th><th>Channels</th><th>Contacted</th><th>Blocked</th><th>Cost</th><th>Responders</th><th>Response rate among contacted (interval)</th></tr>");
+        body.Append("<h2 id=\"steps\">By channel step</h2><table data-table=\"steps\"><tr><th>Cell</th><th>Step</th><th>Channels</th><th>Contacted</th><th>Blocked</th><th>Cost</th><th>Responders</th><th>Response rate among contacted (interval)</th></tr>");
         foreach (var c in cells)
         {
             var cell = c["cell"].Text ?? "";
@@ -342,7 +347,7 @@ public static class CampaignPage
     {
         if (quality["acquisition"] is { Exists: true } acquisition)
         {
-            body.Append("<h2>Quality of what was acquired</h2><table data-table=\"acquisition\"><tr><th>Cell</th><th>Acquired</th><th>Repeat purchase within 30 / 90 / 180 days</th><th>Deal-seeker share</th><th>Mean predicted CLV</th><th>LTV/CAC</th></tr>");
+            body.Append("<h2 id=\"acquisition\">Quality of what was acquired</h2><table data-table=\"acquisition\"><tr><th>Cell</th><th>Acquired</th><th>Repeat purchase within 30 / 90 / 180 days</th><th>Deal-seeker share</th><th>Mean predicted CLV</th><th>LTV/CAC</th></tr>");
             foreach (var c in acquisition["cells"].Items())
             {
                 var cell = c["cell"].Text ?? "";
@@ -363,7 +368,7 @@ public static class CampaignPage
 
         if (quality["retention"] is { Exists: true } retention)
         {
-            body.Append("<h2>Retention: still buying after 90 days</h2><table data-table=\"retention\"><tr><th>Cell</th><th>Members</th><th>Still buying (interval)</th><th>Difference from control (interval)</th></tr>");
+            body.Append("<h2 id=\"retention\">Retention: still buying after 90 days</h2><table data-table=\"retention\"><tr><th>Cell</th><th>Members</th><th>Still buying (interval)</th><th>Difference from control (interval)</th></tr>");
             foreach (var c in retention["cells"].Items())
             {
                 var cell = c["cell"].Text ?? "";

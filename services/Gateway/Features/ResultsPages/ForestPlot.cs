@@ -23,7 +23,7 @@ public static class ForestPlot
         var svg = new StringBuilder();
         svg.Append($"<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" data-chart=\"{Html.Encode(name)}\" width=\"{Html.Px(Width)}\" height=\"{Html.Px(height)}\" viewBox=\"0 0 {Html.Px(Width)} {Html.Px(height)}\">")
             .Append("<title>").Append(Html.Encode(title)).Append("</title>");
-        foreach (var t in scale.Ticks(5))
+        foreach (var t in scale.Ticks(7))
         {
             var x = Html.Px(scale.Map(t));
             svg.Append($"<line class=\"grid\" x1=\"{x}\" y1=\"{Html.Px(Top)}\" x2=\"{x}\" y2=\"{Html.Px(axisY)}\"/>")

@@ -1,6 +1,6 @@
 using System.Globalization;
+using System.Net;
 using System.Text;
-using System.Text.Encodings.Web;
 
 namespace Gateway.Features.ResultsPages;
 
@@ -16,8 +16,11 @@ public static class Html
     /// </summary>
     public const string ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-    /// <summary>Text and attribute values, encoded for HTML (quotes and angle brackets included).</summary>
-    public static string Encode(string? text) => HtmlEncoder.Default.Encode(text ?? "");
+    /// <summary>
+    /// Text and attribute values, encoded for HTML: &lt; &gt; &amp; " and ' (attributes are always double-quoted). Not
+    /// <c>HtmlEncoder.Default</c>, which also writes "+", "×" and every non-ASCII letter as character references.
+    /// </summary>
+    public static string Encode(string? text) => WebUtility.HtmlEncode(text ?? "");
 
     /// <summary>
     /// A figure: <c>&lt;span class="fig" data-cell data-metric data-path data-value&gt;text&lt;/span&gt;</c>, where
@@ -35,9 +38,12 @@ public static class Html
         "(" + End(interval["lower"], cell, metric + "-lower", format, "unbounded below") + " to "
             + End(interval["upper"], cell, metric + "-upper", format, "unbounded above") + ")";
 
-    /// <summary>An estimate (<c>{value, interval}</c>) as "value (lower to upper)".</summary>
+    /// <summary>
+    /// An estimate (<c>{value, interval}</c>) as "value (lower to upper)"; a missing interval (none can be given) is left
+    /// out rather than shown as unbounded on both sides.
+    /// </summary>
     public static string Estimate(JsonAt estimate, string cell, string metric, Func<double?, string> format, Func<double?, string>? endFormat = null) =>
-        Figure(estimate["value"], cell, metric, format) + " " + Interval(estimate["interval"], cell, metric, endFormat ?? format);
+        Figure(estimate["value"], cell, metric, format) + (estimate["interval"].Exists ? " " + Interval(estimate["interval"], cell, metric, endFormat ?? format) : "");
 
     /// <summary>The whole page: head with the inline style sheet, then <paramref name="body"/>.</summary>
     public static string Page(string title, string body)

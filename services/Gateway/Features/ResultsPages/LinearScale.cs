@@ -41,7 +41,39 @@ public sealed record LinearScale(double Min, double Max, double From, double To)
     /// <summary>True when <paramref name="value"/> lies inside the domain (drawn where it is, not clamped).</summary>
     public bool Contains(double value) => value >= Min && value <= Max;
 
-    /// <summary><paramref name="count"/> evenly spaced values across the domain, ends included (axis ticks).</summary>
-    public IReadOnlyList<double> Ticks(int count) =>
-        Enumerable.Range(0, count).Select(i => Min + ((Max - Min) * i / (count - 1))).ToList();
+    /// <summary>
+    /// Axis ticks a reader can take in: multiples of 1, 2, 2.5 or 5 × 10^k inside the domain, at most
+    /// <paramref name="maxCount"/> of them (0 among them whenever the domain holds it).
+    /// </summary>
+    public IReadOnlyList<double> Ticks(int maxCount)
+    {
+        var step = NiceStep((Max - Min) / Math.Max(1, maxCount - 1));
+        var ticks = new List<double>();
+        for (var k = Math.Ceiling(Min / step); k * step <= Max + (step * 1e-9); k++)
+        {
+            ticks.Add(Math.Abs(k) < 1e-9 ? 0 : k * step);
+        }
+
+        return ticks;
+    }
+
+    /// <summary>The smallest of 1, 2, 2.5, 5 × 10^k at least <paramref name="rough"/>.</summary>
+    public static double NiceStep(double rough)
+    {
+        if (!(rough > 0) || !double.IsFinite(rough))
+        {
+            return 1;
+        }
+
+        var power = Math.Pow(10, Math.Floor(Math.Log10(rough)));
+        foreach (var m in new[] { 1, 2, 2.5, 5, 10 })
+        {
+            if (m * power >= rough * (1 - 1e-9))
+            {
+                return m * power;
+            }
+        }
+
+        return 10 * power;
+    }
 }

@@ -8,14 +8,14 @@ public static class NumberFormat
     /// <summary>What the pages show for a value that is undefined.</summary>
     public const string None = "n/a";
 
-    /// <summary>A rate as a percentage: one decimal, two below 1%.</summary>
-    public static string Percent(double? rate) => rate is { } r ? Fixed(r * 100, Math.Abs(r) < 0.01 && r != 0 ? 2 : 1) + "%" : None;
+    /// <summary>A rate as a percentage: one decimal, two below 0.1% (so a small rate does not read as 0.0%).</summary>
+    public static string Percent(double? rate) => rate is { } r ? Fixed(r * 100, Decimals(r)) + "%" : None;
 
-    /// <summary>A difference of rates in percentage points, signed ("+4.1 points").</summary>
-    public static string Points(double? difference) => difference is { } d ? Signed(d * 100, Math.Abs(d) < 0.01 && d != 0 ? 2 : 1) + " points" : None;
+    /// <summary>A difference of rates in percentage points, signed ("+4.1 points"); two decimals below 0.1 points.</summary>
+    public static string Points(double? difference) => difference is { } d ? Signed(d * 100, Decimals(d)) + " points" : None;
 
     /// <summary>A difference of rates in percentage points without the unit (for interval ends).</summary>
-    public static string PointsBare(double? difference) => difference is { } d ? Signed(d * 100, Math.Abs(d) < 0.01 && d != 0 ? 2 : 1) : None;
+    public static string PointsBare(double? difference) => difference is { } d ? Signed(d * 100, Decimals(d)) : None;
 
     /// <summary>An amount of money with two decimals and thousands separators, then the currency code.</summary>
     public static string Money(double? amount, string currency) => amount is { } a ? a.ToString("#,##0.00", CultureInfo.InvariantCulture) + " " + currency : None;
@@ -29,12 +29,12 @@ public static class NumberFormat
     /// <summary>A ratio as a multiple ("3.2×").</summary>
     public static string Times(double? ratio) => ratio is { } r ? Fixed(r, 1) + "×" : None;
 
-    /// <summary>A p-value: "&lt; 0.001" below that, else three significant decimals at most.</summary>
+    /// <summary>A p-value: "&lt; 0.001" below that, three decimals below 0.1, else two.</summary>
     public static string PValue(double? p) => p switch
     {
         null => None,
         < 0.001 => "< 0.001",
-        < 0.01 => Fixed(p.Value, 3),
+        < 0.1 => Fixed(p.Value, 3),
         _ => Fixed(p.Value, 2),
     };
 
@@ -47,6 +47,8 @@ public static class NumberFormat
         var text = value.ToString("F" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
         return text.StartsWith('-') && text.Trim('-', '0', '.').Length == 0 ? text[1..] : text;
     }
+
+    private static int Decimals(double fraction) => Math.Abs(fraction) < 0.001 && fraction != 0 ? 2 : 1;
 
     private static string Signed(double value, int decimals)
     {
