@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -160,6 +162,33 @@ public sealed class MarketerEndpointsTests(ResultsCampaign campaign) : IDisposab
         Assert.Equal("text/html", notFound.Content.Headers.ContentType?.MediaType);
         using var problem = await _client.GetAsync($"/pages/campaigns/{Guid.NewGuid()}");
         Assert.Equal("application/problem+json", problem.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Overview_ContinuesTheCallersTrace_IntoCampaignsAndMeasurement()
+    {
+        var spans = new ConcurrentBag<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = _ => true,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Add,
+        };
+        ActivitySource.AddActivityListener(listener);
+        var traceId = ActivityTraceId.CreateRandom();
+        // The services run in this process: a client that sends only the trace header given, not a span of its own.
+        using var client = new HttpClient(new SocketsHttpHandler { ActivityHeadersPropagator = null }) { BaseAddress = campaign.Services.Gateway };
+        client.DefaultRequestHeaders.Authorization = _client.DefaultRequestHeaders.Authorization;
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/marketing/v1/campaigns/{campaign.CampaignId}");
+        request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01");
+        using var response = await client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        foreach (var path in new[] { $"/v1/campaigns/{campaign.CampaignId}", $"/v1/campaigns/{campaign.CampaignId}/results" })
+        {
+            await Eventually.TrueAsync(() => Task.FromResult(spans.Any(a =>
+                a.TraceId == traceId && a.Kind == ActivityKind.Server && (a.GetTagItem("url.path") as string) == path)), $"the service's span of {path} in the caller's trace");
+        }
     }
 
     private static JsonObject WithoutComputedAt(JsonElement results)
