@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Gateway.Features.Marketing;
 using Gateway.Features.ResultsPages;
@@ -78,6 +79,50 @@ public sealed partial class CampaignPageTests
         Assert.Contains("data-problem=\"results\"", html, StringComparison.Ordinal);
         Assert.Contains("No results yet", html, StringComparison.Ordinal);
         Assert.Contains("&lt;script&gt;", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AProblemWithTheTest_IsAWarningInWords()
+    {
+        var results = JsonNode.Parse(Results())!;
+        results["health"]!["sampleRatio"]!["mismatch"] = true;
+        results["health"]!["sampleRatio"]!["pValue"] = 0.00001;
+        results["health"]!["controlContacts"]!["flagged"] = true;
+        results["health"]!["controlContacts"]!["campaignControl"] = 3;
+
+        var html = CampaignPage.Render(Overview(results.ToJsonString()));
+
+        Assert.Contains("data-health=\"warning\"", html, StringComparison.Ordinal);
+        Assert.Contains("Warning: the cells&#39; sizes differ from the design (sample-ratio mismatch, p = &lt; 0.001", html, StringComparison.Ordinal);
+        Assert.Contains("Warning: 3 contacts were made to control members", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("The test is healthy.", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SeveralWaves_AndARetentionCampaign_GetTheirSections()
+    {
+        var results = JsonNode.Parse(Results())!;
+        foreach (var cell in results["cells"]!.AsArray())
+        {
+            var second = cell!["byWave"]![0]!.DeepClone();
+            second["key"] = "2";
+            cell["byWave"]!.AsArray().Add(second);
+        }
+
+        results["quality"] = JsonNode.Parse("""
+            {"objective":"retention","acquisition":null,"retention":{"matured":false,"method":"m","cells":[
+              {"cell":"mail","members":960,"active":300,"rate":{"value":0.3126,"interval":{"lower":0.28,"upper":0.34},"method":"w"},
+               "lift":{"absolute":0.05,"absoluteInterval":{"lower":0.01,"upper":0.09}}}]}}
+            """);
+
+        var html = CampaignPage.Render(Overview(results.ToJsonString()));
+
+        Assert.Contains("data-table=\"waves\"", html, StringComparison.Ordinal);
+        Assert.Contains("data-metric=\"wave-2-response-rate\"", html, StringComparison.Ordinal);
+        Assert.Contains("data-table=\"retention\"", html, StringComparison.Ordinal);
+        Assert.Contains("data-path=\"/results/quality/retention/cells/0/rate/value\" data-value=\"0.3126\">31.3%<", html, StringComparison.Ordinal);
+        Assert.Contains("Not final: the last wave started less than 90 days ago", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("data-table=\"acquisition\"", html, StringComparison.Ordinal);
     }
 
     [Fact]
