@@ -162,7 +162,11 @@ cmd_test_tools() { # the browser test runs Debian's chromium through /usr/bin/ch
         log "test tools already installed (${TEST_TOOL_PKGS[*]})"
         return 0
     fi
-    require_root
+    if [[ "$(id -u)" -ne 0 ]]; then
+        # The rest of the suite can still run; the browser test fails saying what is missing.
+        warn "${missing[*]} not installed and not root: the results pages' browser test will fail (run as root: $0 test-tools)"
+        return 0
+    fi
     command -v apt-get >/dev/null || die "apt-get not found: this script supports Debian 12 only"
     log "installing ${missing[*]} (apt-get update + install)"
     DEBIAN_FRONTEND=noninteractive apt-get update -q &&

@@ -34,6 +34,18 @@ public sealed class Browser : IDisposable
 
     public ChromeDriver Driver { get; }
 
+    /// <summary>
+    /// Signs in through the gateway's form (<c>GET /sign-in</c> shows it; the POST puts the key in the HttpOnly cookie the
+    /// pages accept), then drops what the sign-in page wrote to the console: only the results pages' own messages count.
+    /// </summary>
+    public void SignIn(Uri gateway, string key)
+    {
+        Driver.Navigate().GoToUrl(new Uri(gateway, "/sign-in?returnUrl=%2Fpages%2Fcampaigns"));
+        Driver.FindElement(By.Name("key")).SendKeys(key);
+        Driver.FindElement(By.TagName("form")).Submit();
+        _ = ConsoleErrors();
+    }
+
     /// <summary>Messages the page wrote to the console at level SEVERE (errors, blocked loads, CSP violations) since the last call.</summary>
     public IReadOnlyList<string> ConsoleErrors() =>
         Driver.Manage().Logs.GetLog(LogType.Browser).Where(e => e.Level >= LogLevel.Severe).Select(e => e.Message).ToList();
