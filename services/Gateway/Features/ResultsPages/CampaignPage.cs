@@ -36,7 +36,12 @@ public static class CampaignPage
 
         if (!results.Exists)
         {
-            body.Append("<div class=\"card info\">No results yet: Measurement knows a campaign from its launch on.</div></main>");
+            if (overview.Problems.Count == 0)
+            {
+                body.Append("<div class=\"card info\">No results yet: Measurement knows a campaign from its launch on.</div>");
+            }
+
+            body.Append("</main>");
             return Html.Page(name, body.ToString());
         }
 
