@@ -5,6 +5,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using EndToEnd.ApiKeys;
+using Gateway.Features.Access;
 using Platform.Testing;
 
 namespace EndToEnd.ResultsPages;
@@ -45,6 +46,23 @@ public sealed class MarketerEndpointsTests(ResultsCampaign campaign) : IDisposab
         var made = results.GetProperty("cells").EnumerateArray().SelectMany(c => c.GetProperty("bySteps").EnumerateArray()).Sum(s => s.GetProperty("contacted").GetInt64());
         Assert.True(made > 0);
         Assert.Equal(made, progress.GetProperty("contacts").GetProperty("made").GetInt64());
+    }
+
+    [Fact]
+    public async Task MarketerEndpointsAndPages_NeedTheMarketerScope()
+    {
+        var ingestKey = await campaign.Services.CreateKeyAsync("results pages: a feed", [Scopes.Ingest]);
+        using var marketer = campaign.Services.CreateClient(key: campaign.MarketerKey);
+        using var feed = campaign.Services.CreateClient(key: ingestKey);
+        using var nobody = campaign.Services.CreateClient(key: "");
+
+        foreach (var path in new[] { "/marketing/v1/campaigns", $"/marketing/v1/campaigns/{campaign.CampaignId}", "/pages/campaigns", $"/pages/campaigns/{campaign.CampaignId}" })
+        {
+            using var allowed = await marketer.GetAsync(path);
+            using var forbidden = await feed.GetAsync(path);
+            using var anonymous = await nobody.GetAsync(path);
+            Assert.Equal((HttpStatusCode.OK, HttpStatusCode.Forbidden, HttpStatusCode.Unauthorized), (allowed.StatusCode, forbidden.StatusCode, anonymous.StatusCode));
+        }
     }
 
     [Fact]

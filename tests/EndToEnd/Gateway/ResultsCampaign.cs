@@ -5,6 +5,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Dapper;
+using Gateway.Features.Access;
 using Platform.Testing;
 
 namespace EndToEnd.ResultsPages; // not EndToEnd.Gateway: that would hide the Gateway service's namespace
@@ -29,11 +30,15 @@ public sealed class ResultsCampaign : IAsyncLifetime
 
     public Guid DraftId { get; private set; }
 
+    /// <summary>A key holding only the marketer scope: what a marketer signs in with.</summary>
+    public string MarketerKey { get; private set; } = "";
+
     public string Code { get; } = "RES-" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
 
     public async Task InitializeAsync()
     {
         await Services.InitializeAsync();
+        MarketerKey = await Services.CreateKeyAsync("results pages: a marketer", [Scopes.Marketer]);
         using var client = Services.CreateClient(TimeSpan.FromMinutes(5));
         var random = new Random(20260302);
         var cells = Enumerable.Range(0, Prospects).Select(i => (i % 5) switch { 0 => "control", 1 or 2 => "mail", _ => "mail_call" }).ToArray();
