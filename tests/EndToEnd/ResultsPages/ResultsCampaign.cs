@@ -8,7 +8,7 @@ using Dapper;
 using Gateway.Features.Access;
 using Platform.Testing;
 
-namespace EndToEnd.ResultsPages; // not EndToEnd.Gateway: that would hide the Gateway service's namespace
+namespace EndToEnd.ResultsPages;
 
 /// <summary>
 /// Every service with a campaign that has results: an acquisition campaign run elsewhere (its name an XSS attempt) with
