@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using Npgsql;
 using Platform.Data.Jobs;
 using Platform.Data.Migrations;
+using Platform.Data.Time;
 
 namespace Platform.Data;
 
@@ -39,7 +40,7 @@ public static class DatabaseExtensions
             .ConfigureCommandFilter(_ => Activity.Current is not null)
             .ConfigureBatchFilter(_ => Activity.Current is not null)
             .EnablePhysicalOpenTracing(false)));
-        builder.Services.TryAddTimeProvider();
+        builder.Services.TryAddTimeProvider(builder.Configuration);
         builder.Services.AddSingleton(new ServiceMigrations(migrationsAssembly));
         builder.Services.AddSingleton<MigrationRunner>();
         builder.Services.AddHostedService<MigrationHostedService>();
@@ -55,12 +56,32 @@ public static class DatabaseExtensions
         return builder;
     }
 
-    private static void TryAddTimeProvider(this IServiceCollection services)
+    /// <summary>
+    /// The service's clock, unless one is registered already (a test's manual clock): the system clock, or a
+    /// <see cref="SimulatedClock"/> when <c>Clock:Start</c> is configured (demo and end-to-end runs; its admin endpoints
+    /// are mapped by the service defaults).
+    /// </summary>
+    public static IServiceCollection TryAddTimeProvider(this IServiceCollection services, IConfiguration configuration)
     {
-        if (!services.Any(d => d.ServiceType == typeof(TimeProvider)))
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        if (services.Any(d => d.ServiceType == typeof(TimeProvider)))
+        {
+            return services;
+        }
+
+        if (SimulatedClock.ParseStart(configuration[SimulatedClock.StartKey]) is { } start)
+        {
+            var clock = new SimulatedClock(start);
+            services.AddSingleton(clock);
+            services.AddSingleton<TimeProvider>(clock);
+        }
+        else
         {
             services.AddSingleton(TimeProvider.System);
         }
+
+        return services;
     }
 }
 

@@ -64,7 +64,7 @@ public static class ServiceDefaultsExtensions
     /// Error handling middleware, the admin key guard on <c>/admin/**</c> (<see cref="AdminApiKey"/>), the query-string
     /// check (<see cref="SafeQueryString"/>), the OpenAPI document at <c>/openapi/v1.json</c>, <c>/health/live</c>
     /// (process up) and <c>/health/ready</c> (database and broker reachable); <c>POST /admin/noop</c> only when
-    /// <c>Benchmark:Enabled</c> is true.
+    /// <c>Benchmark:Enabled</c> is true; <c>/admin/clock</c> only on a simulated clock (<c>Clock:Start</c>).
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
@@ -98,6 +98,11 @@ public static class ServiceDefaultsExtensions
         if (app.Services.GetService<OutboxParking>() is not null)
         {
             app.MapOutboxParkingApi();
+        }
+
+        if (app.Services.GetService<Platform.Data.Time.SimulatedClock>() is not null)
+        {
+            app.MapClockApi(); // only on a simulated clock (Clock__Start): demo and end-to-end runs
         }
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteHealthAsync });

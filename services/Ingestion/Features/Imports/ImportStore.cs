@@ -146,7 +146,7 @@ public sealed class ImportStore(NpgsqlDataSource db, JobStore jobs, TimeProvider
         }
 
         var errors = (await connection.QueryAsync<ImportErrorItem>(new CommandDefinition(FirstErrorsSql, new { ImportId = importId, Limit = firstErrors }, cancellationToken: ct))).AsList();
-        return row.ToReport(errors);
+        return row.ToReport(errors, time.GetUtcNow());
     }
 
     public async Task<bool> ExistsAsync(Guid importId, CancellationToken ct)
@@ -166,9 +166,9 @@ public sealed class ImportStore(NpgsqlDataSource db, JobStore jobs, TimeProvider
         long RowsAccepted, long RowsNew, long RowsRejected, string? Error, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt,
         DateTimeOffset? CompletedAt, long ErrorCount)
     {
-        public ImportReport ToReport(IReadOnlyList<ImportErrorItem> firstErrors)
+        public ImportReport ToReport(IReadOnlyList<ImportErrorItem> firstErrors, DateTimeOffset now)
         {
-            var seconds = StartedAt is { } start ? ((CompletedAt ?? DateTimeOffset.UtcNow) - start).TotalSeconds : (double?)null;
+            var seconds = StartedAt is { } start ? ((CompletedAt ?? now) - start).TotalSeconds : (double?)null;
             return new ImportReport(
                 ImportId, Kind, Status, FileName, FileBytes, FileSha256, JsonSerializer.Deserialize<ImportSettings>(Options, Json)!,
                 RowsRead, RowsAccepted, RowsNew, RowsRejected, ErrorCount, Error, CreatedAt, StartedAt, CompletedAt,
