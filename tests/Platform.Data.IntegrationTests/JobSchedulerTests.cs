@@ -232,6 +232,23 @@ public sealed class JobSchedulerTests : IAsyncLifetime
         Assert.Equal(["platform.jobs.dead", "platform.jobs.failed", "platform.jobs.succeeded"], outcomes.Order());
     }
 
+    [Fact]
+    public async Task JobDueDaysAhead_RunsOnceTheSimulatedClockJumpsPastIt()
+    {
+        var kind = new JobKind<TestJob>("test.simulated");
+        var probe = new JobProbe();
+        var clock = new Platform.Data.Time.SimulatedClock(Start);
+        await using var host = await JobsHost.StartAsync(_database, kind, probe, clock);
+        var later = await host.Store.EnqueueAsync(kind, new TestJob("later"), Start.AddDays(7));
+        var marker = await host.Store.EnqueueAsync(kind, new TestJob("marker"));
+        await Eventually.TrueAsync(async () => await host.ScalarAsync<string>("SELECT status FROM jobs WHERE id = @Id", new { marker.Id }) == "succeeded", "the marker job");
+        Assert.DoesNotContain(probe.Runs, r => r.JobId == later.Id); // real seconds passed, simulated days did not
+
+        Assert.True(clock.AdvanceTo(Start.AddDays(7)));
+        await Eventually.TrueAsync(async () => await host.ScalarAsync<string>("SELECT status FROM jobs WHERE id = @Id", new { later.Id }) == "succeeded", "the job due after the jump");
+        Assert.Single(probe.Runs, r => r.JobId == later.Id);
+    }
+
     private static async Task WaitForAttemptsAsync(JobsHost host, Guid id, int attempts, string status) =>
         await Eventually.TrueAsync(
             async () => (await host.QueryAsync<(int Attempts, string Status)>("SELECT attempts, status FROM jobs WHERE id = @id", new { id })).Single() == (attempts, status),
