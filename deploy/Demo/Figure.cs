@@ -1,0 +1,11 @@
+namespace Demo;
+
+/// <summary>
+/// A measured figure with its 95% interval (from the results API) next to the true value from the simulation;
+/// <see cref="Covers"/> says whether the interval contains the truth (null when either is missing).
+/// </summary>
+public sealed record Figure(double? Value, double? Lower, double? Upper, double? Truth)
+{
+    /// <summary>Whether [Lower, Upper] contains <see cref="Truth"/> (an open end counts as unbounded).</summary>
+    public bool? Covers => Truth is not { } truth || (Lower is null && Upper is null) ? null : (Lower is not { } lower || lower <= truth) && (Upper is not { } upper || truth <= upper);
+}
