@@ -7,5 +7,9 @@ namespace Demo;
 public sealed record Figure(double? Value, double? Lower, double? Upper, double? Truth)
 {
     /// <summary>Whether [Lower, Upper] contains <see cref="Truth"/> (an open end counts as unbounded).</summary>
-    public bool? Covers => Truth is not { } truth || (Lower is null && Upper is null) ? null : (Lower is not { } lower || lower <= truth) && (Upper is not { } upper || truth <= upper);
+    public bool? Covers => Truth is not { } truth || (Lower is null && Upper is null) ? null
+        : (Lower is not { } lower || lower - Slack <= truth) && (Upper is not { } upper || truth <= upper + Slack);
+
+    // An interval ending at exactly the truth (a rate of 0 with its Wilson interval from 0) contains it, rounding aside.
+    private const double Slack = 1e-9;
 }

@@ -178,10 +178,15 @@ public static class MarketingLoop
         // 4. Time passes on every service's clock; the scheduler runs the steps, the simulator answers through the ingestion API.
         var poster = new EventPoster(client, customerSource, orderSource, DemoPlan.Currency);
         var nextReport = 7;
+        var previous = 0;
         foreach (var day in DemoPlan.Stops)
         {
-            await poster.PostAsync(simulator.TakeDue(day), historyEnd, ct); // up to a day ahead of the clocks: allowed
+            // What happens up to a day ahead of the clocks may be sent before they move (Ingestion allows that), so the
+            // responses are in Campaigns before the steps due at the new time decide on "no response yet".
+            await poster.PostAsync(simulator.TakeDue(Math.Min(day, previous + 1)), historyEnd, ct);
             await clocks.AdvanceAsync(historyEnd.AddDays(day).AddMinutes(1), ct);
+            await poster.PostAsync(simulator.TakeDue(day), historyEnd, ct);
+            previous = day;
             await WaitForDueJobsAsync(client, clocks, ct);
             if (day >= nextReport || day == DemoPlan.Horizon)
             {

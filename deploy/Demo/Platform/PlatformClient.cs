@@ -21,14 +21,14 @@ public sealed class PlatformClient(HttpClient http, string? adminKey, IReadOnlyD
     /// <summary>Key sent on segmentation, campaigns and measurement calls.</summary>
     public string? MarketerKey { get; set; }
 
-    /// <summary>Creates a gateway key with one scope; null when the gateway has no key management (404).</summary>
+    /// <summary>Creates a gateway key with one scope; null when the gateway has no key management.</summary>
     public async Task<string?> CreateKeyAsync(string name, string scope, CancellationToken ct)
     {
         using var request = Request(HttpMethod.Post, "/admin/keys", adminKey, JsonContent.Create(new { name, scopes = new[] { scope } }));
         using var response = await http.SendAsync(request, ct);
-        if (response.StatusCode == HttpStatusCode.NotFound)
+        if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized)
         {
-            return null;
+            return null; // no key management at this gateway (yet): its /admin answers 404, or 401/403 from the service defaults' guard
         }
 
         var body = await ReadAsync(response, "POST /admin/keys", ct);
