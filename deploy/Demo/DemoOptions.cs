@@ -33,6 +33,9 @@ public sealed record DemoOptions
     /// <summary>The whole run must finish within this (real) time, or it is cancelled.</summary>
     public TimeSpan TimeBudget { get; init; } = TimeSpan.FromMinutes(4);
 
+    /// <summary>Confidence of the intervals read from the results API (e.g. 0.999 for a test that must not fail by chance).</summary>
+    public double Confidence { get; init; } = 0.95;
+
     /// <summary>The true effects the channel simulator answers with.</summary>
     public SimulationParameters Simulation { get; init; } = SimulationParameters.Default;
 

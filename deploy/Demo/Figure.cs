@@ -1,7 +1,7 @@
 namespace Demo;
 
 /// <summary>
-/// A measured figure with its 95% interval (from the results API) next to the true value from the simulation;
+/// A measured figure with its interval (from the results API) next to the true value from the simulation;
 /// <see cref="Covers"/> says whether the interval contains the truth (null when either is missing).
 /// </summary>
 public sealed record Figure(double? Value, double? Lower, double? Upper, double? Truth)

@@ -208,14 +208,14 @@ public static class MarketingLoop
         var results = new Dictionary<Guid, JsonElement>();
         foreach (var campaign in campaigns)
         {
-            results[campaign.Id] = await SettledResultsAsync(client, campaign.Id, ct);
+            results[campaign.Id] = await SettledResultsAsync(client, campaign.Id, options.Confidence, ct);
         }
 
         Say("5) both campaigns completed; results read from Measurement");
         var outcomes = campaigns.Select(c => ResultsReader.Read(results[c.Id], c.Cells, members[c.Id], simulation)).ToList();
         var outcome = new DemoOutcome(tag, historyEnd, customerBase.Customers.Count, customerBase.Prospects.Count, customerBase.OrderCount, poster.Orders,
             poster.Responses, outcomes, listener.Contacts, listener.BadSignatures, "", watch.Elapsed);
-        var report = ReportWriter.Write(outcome, options.Gateway, unknownContacts);
+        var report = ReportWriter.Write(outcome, options.Gateway, unknownContacts, options.Confidence);
         output.WriteLine();
         output.Write(report);
         return outcome with { Report = report, Elapsed = watch.Elapsed };
@@ -309,16 +309,16 @@ public static class MarketingLoop
             }
 
             return true;
-        }, "Campaigns' due jobs", TimeSpan.FromMinutes(2), ct);
+        }, "Campaigns' due jobs", TimeSpan.FromMinutes(5), ct);
 
     /// <summary>The results once attribution has caught up: the same counts three polls in a row.</summary>
-    private static async Task<JsonElement> SettledResultsAsync(PlatformClient client, Guid campaignId, CancellationToken ct)
+    private static async Task<JsonElement> SettledResultsAsync(PlatformClient client, Guid campaignId, double confidence, CancellationToken ct)
     {
         string? last = null;
         var same = 0;
         return await UntilValueAsync(async () =>
         {
-            var results = await client.GetAsync($"/measurement/v1/campaigns/{campaignId}/results", ct);
+            var results = await client.GetAsync(string.Create(CultureInfo.InvariantCulture, $"/measurement/v1/campaigns/{campaignId}/results?confidence={confidence}"), ct);
             var fingerprint = string.Join(";", results.GetProperty("cells").EnumerateArray().Select(c =>
                 $"{c.GetProperty("assigned")}/{c.GetProperty("responders")}/{c.GetProperty("converters")}/{c.GetProperty("orders")}/{c.GetProperty("perAssigned").GetProperty("revenue").GetProperty("value")}"))
                 + (results.TryGetProperty("quality", out var q) ? q.ToString().Length.ToString(CultureInfo.InvariantCulture) : "");

@@ -9,7 +9,7 @@ public static class ReportWriter
     private static readonly CultureInfo En = CultureInfo.InvariantCulture;
 
     /// <summary>The report as plain text.</summary>
-    public static string Write(DemoOutcome outcome, Uri gateway, int unknownContacts)
+    public static string Write(DemoOutcome outcome, Uri gateway, int unknownContacts, double confidence = 0.95)
     {
         ArgumentNullException.ThrowIfNull(outcome);
         ArgumentNullException.ThrowIfNull(gateway);
@@ -29,7 +29,7 @@ public static class ReportWriter
             text.AppendLine();
             text.AppendLine(En, $"{(campaign.Objective == "acquisition" ? "ACQUISITION" : "RETENTION")} CAMPAIGN {campaign.Code} — {campaign.Members:N0} members, {campaign.Status}; "
                 + $"sample ratio {(campaign.SampleRatioMismatch ? "MISMATCH" : "as designed")}, contacts to control members: {campaign.ControlContacts}");
-            text.AppendLine(En, $"  {"cell",-15} {"assigned",8} {"contacted",9}  {"figure",-34} {"measured",10}  {"95% interval",-24} {"truth",10}  in interval");
+            text.AppendLine(En, $"  {"cell",-15} {"assigned",8} {"contacted",9}  {"figure",-34} {"measured",10}  {$"{confidence * 100:0.#}% interval",-24} {"truth",10}  in interval");
             foreach (var cell in campaign.Cells)
             {
                 var rows = new List<(string Name, Figure? Figure, Format Format)>
@@ -71,7 +71,7 @@ public static class ReportWriter
         }
 
         text.AppendLine();
-        text.AppendLine(En, $"{covered} of {judged} intervals contain the true value (95% intervals: about 1 in 20 may miss by chance; deal-seeker shares not counted, see below).");
+        text.AppendLine(En, $"{covered} of {judged} intervals contain the true value ({confidence * 100:0.#}% intervals: about {1 - confidence:P1} may miss by chance; deal-seeker shares not counted, see below).");
         text.AppendLine("Truth: each member's expected outcome under each cell's treatment, from the simulator's own parameters, averaged over");
         text.AppendLine("all of the campaign's members. The deal-seeker flag needs 3 orders (Segmentation's rule), so newly acquired customers");
         text.AppendLine("are rarely flagged yet: the measured share sits below the true share of deal-seeking types. Margin = revenue: the");
