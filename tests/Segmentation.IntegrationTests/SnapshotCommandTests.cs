@@ -21,6 +21,8 @@ public sealed class SnapshotCommandTests : IAsyncLifetime
     private static readonly DateTimeOffset Now = new(2026, 6, 15, 12, 0, 0, TimeSpan.Zero);
     private static readonly DateOnly Today = DateOnly.FromDateTime(Now.UtcDateTime);
 
+    private static readonly string[] AnalyzedTables = ["customer_profiles", "customer_purchases", "customer_daily_purchases", "customer_scores"];
+
     private readonly ManualClock _clock = new(Now);
     private SegmentationTestHost _host = null!;
     private Guid _segmentId;
@@ -73,6 +75,21 @@ public sealed class SnapshotCommandTests : IAsyncLifetime
         Assert.Equal(outboxBefore, await _host.ScalarAsync<long>("SELECT count(*) FROM outbox_messages"));
         Assert.Equal(membersBefore, await _host.ScalarAsync<long>("SELECT count(*) FROM segment_snapshot_members WHERE snapshot_id = @id", ("id", snapshotId)));
         Assert.Equal(1L, await _host.ScalarAsync<long>("SELECT count(*) FROM segment_snapshots WHERE id = @id", ("id", snapshotId)));
+    }
+
+    [Fact]
+    public async Task Snapshot_AnalyzesTheTablesItReads_SoAFreshImportIsNotPlannedOnEmptyStatistics()
+    {
+        await AddProfileAsync("an-a", "SE", "customer");
+        var snapshotId = Guid.NewGuid();
+
+        await SendAsync(snapshotId, _segmentId);
+
+        await WaitForSnapshotAsync(snapshotId);
+        // Statistics views are flushed asynchronously (PostgreSQL 15: when the backend goes idle).
+        await Eventually.TrueAsync(async () => await _host.ScalarAsync<long>(
+            "SELECT count(*) FROM pg_stat_user_tables WHERE relname = ANY(@tables) AND last_analyze IS NOT NULL", ("tables", AnalyzedTables)) == AnalyzedTables.Length,
+            "the snapshot's tables analyzed");
     }
 
     [Fact]
