@@ -24,8 +24,7 @@ public sealed class PlatformClient(HttpClient http, string? adminKey, IReadOnlyD
     /// <summary>Creates a gateway key with one scope; null when the gateway has no key management.</summary>
     public async Task<string?> CreateKeyAsync(string name, string scope, CancellationToken ct)
     {
-        using var request = Request(HttpMethod.Post, "/admin/keys", adminKey, JsonContent.Create(new { name, scopes = new[] { scope } }));
-        using var response = await http.SendAsync(request, ct);
+        using var response = await SendAsync(() => Request(HttpMethod.Post, "/admin/keys", adminKey, JsonContent.Create(new { name, scopes = new[] { scope } })), ct);
         if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized)
         {
             return null; // no key management at this gateway (yet): its /admin answers 404, or 401/403 from the service defaults' guard
@@ -59,7 +58,7 @@ public sealed class PlatformClient(HttpClient http, string? adminKey, IReadOnlyD
         using var content = new StreamContent(file);
         content.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
         using var request = Request(HttpMethod.Post, "/ingestion/v1/imports?" + query, IngestKey, content);
-        using var response = await http.SendAsync(request, ct);
+        using var response = await http.SendAsync(request, ct); // once: the file is streamed
         var body = await ReadAsync(response, "POST /ingestion/v1/imports", ct);
         return body.GetProperty("importId").GetGuid();
     }
@@ -69,8 +68,7 @@ public sealed class PlatformClient(HttpClient http, string? adminKey, IReadOnlyD
     {
         if (!_adminDirect.GetValueOrDefault(service))
         {
-            using var viaGateway = Request(method, $"/{service}{path}", adminKey, body is null ? null : JsonContent.Create(body));
-            using var response = await http.SendAsync(viaGateway, ct);
+            using var response = await SendAsync(() => Request(method, $"/{service}{path}", adminKey, body is null ? null : JsonContent.Create(body)), ct);
             if (response.StatusCode is not (HttpStatusCode.NotFound or HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden) || serviceAddresses?.ContainsKey(service) != true)
             {
                 return await ReadAsync(response, $"{method} /{service}{path}", ct);
@@ -79,17 +77,33 @@ public sealed class PlatformClient(HttpClient http, string? adminKey, IReadOnlyD
             _adminDirect[service] = true; // the gateway does not forward admin calls (yet): the service's own address
         }
 
-        using var direct = Request(method, new Uri(serviceAddresses![service], path).ToString(), adminKey, body is null ? null : JsonContent.Create(body));
-        using var answer = await http.SendAsync(direct, ct);
+        using var answer = await SendAsync(() => Request(method, new Uri(serviceAddresses![service], path).ToString(), adminKey, body is null ? null : JsonContent.Create(body)), ct);
         return await ReadAsync(answer, $"{method} {service}{path}", ct);
     }
 
     private async Task<JsonElement> SendAsync(HttpMethod method, string path, object? body, CancellationToken ct)
     {
         var key = path.StartsWith("/ingestion/", StringComparison.Ordinal) ? IngestKey : MarketerKey;
-        using var request = Request(method, path, key, body is null ? null : JsonContent.Create(body));
-        using var response = await http.SendAsync(request, ct);
+        using var response = await SendAsync(() => Request(method, path, key, body is null ? null : JsonContent.Create(body)), ct);
         return await ReadAsync(response, $"{method} {path}", ct);
+    }
+
+    /// <summary>Sends, waiting out the gateway's per-key rate limit (429 with Retry-After) a few times.</summary>
+    private async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> build, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            using var request = build();
+            var response = await http.SendAsync(request, ct);
+            if (response.StatusCode != HttpStatusCode.TooManyRequests || attempt == 5)
+            {
+                return response;
+            }
+
+            var wait = response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1);
+            response.Dispose();
+            await Task.Delay(wait, ct);
+        }
     }
 
     private static HttpRequestMessage Request(HttpMethod method, string path, string? key, HttpContent? content)
