@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace Platform.Testing;
@@ -12,10 +11,9 @@ namespace Platform.Testing;
 /// </summary>
 public sealed class WebhookSink : IDisposable
 {
-    private readonly HttpListener _listener = new();
+    private readonly LoopbackListener _listener;
     private readonly bool _keepPosts;
     private readonly Action<ReceivedPost>? _onPost;
-    private readonly Task _loop;
     private int _received;
 
     /// <summary>Starts listening.</summary>
@@ -23,14 +21,11 @@ public sealed class WebhookSink : IDisposable
     {
         _keepPosts = keepPosts;
         _onPost = onPost;
-        Url = $"http://127.0.0.1:{FreePort()}/hook/";
-        _listener.Prefixes.Add(Url);
-        _listener.Start();
-        _loop = Task.Run(LoopAsync);
+        _listener = new LoopbackListener("/hook/", HandleAsync);
     }
 
     /// <summary>The URL to configure as the webhook.</summary>
-    public string Url { get; }
+    public string Url => _listener.Url;
 
     /// <summary>Decides per post (by its number from 1) whether to fail it.</summary>
     public Func<int, bool> Failing { get; set; } = _ => false;
@@ -41,46 +36,22 @@ public sealed class WebhookSink : IDisposable
     /// <summary>Number of posts received.</summary>
     public int Received => Volatile.Read(ref _received);
 
-    public void Dispose()
-    {
-        _listener.Close();
-        _ = _loop;
-    }
+    public void Dispose() => _listener.Dispose();
 
-    private async Task LoopAsync()
+    private async Task HandleAsync(HttpListenerContext context)
     {
-        while (_listener.IsListening)
+        using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
+        var body = await reader.ReadToEndAsync();
+        var number = Interlocked.Increment(ref _received);
+        var fail = Failing(number);
+        var post = new ReceivedPost(number, context.Request.Headers["X-Platform-Timestamp"], context.Request.Headers["X-Platform-Signature"], body, fail);
+        _onPost?.Invoke(post);
+        if (_keepPosts)
         {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-
-            using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
-            var body = await reader.ReadToEndAsync();
-            var number = Interlocked.Increment(ref _received);
-            var fail = Failing(number);
-            var post = new ReceivedPost(number, context.Request.Headers["X-Platform-Timestamp"], context.Request.Headers["X-Platform-Signature"], body, fail);
-            _onPost?.Invoke(post);
-            if (_keepPosts)
-            {
-                Posts.Enqueue(post);
-            }
-
-            context.Response.StatusCode = fail ? 500 : 204;
-            context.Response.Close();
+            Posts.Enqueue(post);
         }
-    }
 
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
+        context.Response.StatusCode = fail ? 500 : 204;
+        context.Response.Close();
     }
 }
