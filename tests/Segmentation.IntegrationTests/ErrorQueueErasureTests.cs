@@ -28,12 +28,13 @@ public sealed class ErrorQueueErasureTests : IAsyncLifetime
         await _host.App.Services.GetRequiredService<IBus>().Publish(new CustomerErased { CustomerId = erased, ErasedAt = DateTimeOffset.UtcNow });
 
         var id = erased.ToString();
-        await Eventually.TrueAsync(async () =>
+        // Judged on the same look that saw the cut: the eraser takes messages off the queue and puts them back, so a later
+        // look taken while another pass over the queue runs may miss one for a moment (it is back afterwards, never lost).
+        var messages = await Eventually.ValueAsync(async () =>
         {
             var parked = await _host.VirtualHost.PeekAsync(ErrorQueue, 10);
-            return parked.Count == 3 && parked.Count(b => b.Contains(id, StringComparison.Ordinal)) == 1;
+            return parked.Count == 3 && parked.Count(b => b.Contains(id, StringComparison.Ordinal)) == 1 ? parked : null;
         }, "the erased customer cut out of the parked messages");
-        var messages = await _host.VirtualHost.PeekAsync(ErrorQueue, 10);
         Assert.Single(messages, m => m.Contains("\"orderId\":\"B\"", StringComparison.Ordinal) && !m.Contains("\"orderId\":\"A\"", StringComparison.Ordinal));
         Assert.Single(messages, m => m.Contains("\"orderId\":\"C\"", StringComparison.Ordinal));
         Assert.Single(messages, m => m.Contains("CustomerErased", StringComparison.Ordinal) && m.Contains(id, StringComparison.Ordinal)); // erasures stay
