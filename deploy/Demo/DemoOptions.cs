@@ -10,13 +10,7 @@ public sealed record DemoOptions
     public required Uri Gateway { get; init; }
 
     /// <summary>The admin key (<c>PLATFORM_ADMIN_API_KEY</c>): creates the demo's ingest and marketer keys, moves the services' clocks.</summary>
-    public string? AdminKey { get; init; }
-
-    /// <summary>
-    /// The services' own addresses by name (<c>ingestion</c>, <c>segmentation</c>, <c>campaigns</c>, <c>measurement</c>), used for
-    /// their <c>/admin</c> endpoints only when the gateway does not forward those; null: through the gateway only.
-    /// </summary>
-    public IReadOnlyDictionary<string, Uri>? ServiceAddresses { get; init; }
+    public required string AdminKey { get; init; }
 
     /// <summary>Customers with two years of orders.</summary>
     public int Customers { get; init; } = 50_000;

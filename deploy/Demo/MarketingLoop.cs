@@ -35,14 +35,14 @@ public static class MarketingLoop
         void Say(string line) => output.WriteLine($"[demo {watch.Elapsed:mm\\:ss}] {line}");
 
         using var http = new HttpClient { BaseAddress = options.Gateway, Timeout = TimeSpan.FromMinutes(3) };
-        var client = new PlatformClient(http, options.AdminKey, options.ServiceAddresses);
+        var client = new PlatformClient(http, options.AdminKey);
         var clocks = new ServiceClocks(client);
         var simulation = options.Simulation;
 
         // Keys: an ingest key for the data, a marketer key for the rest (the gateway's key management, when it has one).
         client.IngestKey = await client.CreateKeyAsync("demo ingest", "ingest", ct);
         client.MarketerKey = await client.CreateKeyAsync("demo marketer", "marketer", ct);
-        Say(client.IngestKey is null ? "the gateway has no key management yet: calling without keys" : "created an ingest and a marketer key with the admin key");
+        Say("created an ingest and a marketer key with the admin key");
 
         // The end of history: the next midnight after the latest service clock; every clock moves there first, so the
         // imported orders lie in each service's past.

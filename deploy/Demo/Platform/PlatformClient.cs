@@ -8,38 +8,22 @@ namespace Demo.Platform;
 
 /// <summary>
 /// The platform as the demo reaches it: everything through the gateway (<c>/{service}/...</c>), with the key of the scope
-/// the call needs. Admin calls (<c>/{service}/admin/...</c>) go through the gateway with the admin key; where the gateway
-/// does not forward them (404/401/403) and <paramref name="serviceAddresses"/> names the service, straight to the service.
+/// the call needs; admin calls (<c>/admin/keys</c>, <c>/{service}/admin/...</c>) with the admin key.
 /// </summary>
-public sealed class PlatformClient(HttpClient http, string? adminKey, IReadOnlyDictionary<string, Uri>? serviceAddresses)
+public sealed class PlatformClient(HttpClient http, string adminKey)
 {
-    private readonly Dictionary<string, bool> _adminDirect = new(StringComparer.Ordinal);
-
-    /// <summary>Key sent on ingestion calls (null: none, while the gateway has no keys).</summary>
+    /// <summary>Key sent on ingestion calls (scope ingest; see <see cref="CreateKeyAsync"/>).</summary>
     public string? IngestKey { get; set; }
 
-    /// <summary>Key sent on segmentation, campaigns and measurement calls.</summary>
+    /// <summary>Key sent on segmentation, campaigns and measurement calls (scope marketer).</summary>
     public string? MarketerKey { get; set; }
 
-    /// <summary>Creates a gateway key with one scope; null when the gateway has no key management.</summary>
-    public async Task<string?> CreateKeyAsync(string name, string scope, CancellationToken ct)
+    /// <summary>Creates a gateway key with one scope (<c>POST /admin/keys</c>) and returns it.</summary>
+    public async Task<string> CreateKeyAsync(string name, string scope, CancellationToken ct)
     {
         using var response = await SendAsync(() => Request(HttpMethod.Post, "/admin/keys", adminKey, JsonContent.Create(new { name, scopes = new[] { scope } })), ct);
-        if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized)
-        {
-            return null; // no key management at this gateway (yet): its /admin answers 404, or 401/403 from the service defaults' guard
-        }
-
         var body = await ReadAsync(response, "POST /admin/keys", ct);
-        foreach (var property in new[] { "key", "apiKey", "secret", "token" })
-        {
-            if (body.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String)
-            {
-                return value.GetString();
-            }
-        }
-
-        throw new PlatformException("POST /admin/keys answered without a key: " + body);
+        return body.GetProperty("key").GetString() ?? throw new PlatformException("POST /admin/keys answered without a key: " + body);
     }
 
     /// <summary>GET through the gateway.</summary>
@@ -66,19 +50,8 @@ public sealed class PlatformClient(HttpClient http, string? adminKey, IReadOnlyD
     /// <summary>An admin call on <paramref name="service"/> (e.g. <c>ingestion</c>, path <c>/admin/clock</c>).</summary>
     public async Task<JsonElement> AdminAsync(string service, HttpMethod method, string path, object? body, CancellationToken ct)
     {
-        if (!_adminDirect.GetValueOrDefault(service))
-        {
-            using var response = await SendAsync(() => Request(method, $"/{service}{path}", adminKey, body is null ? null : JsonContent.Create(body)), ct);
-            if (response.StatusCode is not (HttpStatusCode.NotFound or HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden) || serviceAddresses?.ContainsKey(service) != true)
-            {
-                return await ReadAsync(response, $"{method} /{service}{path}", ct);
-            }
-
-            _adminDirect[service] = true; // the gateway does not forward admin calls (yet): the service's own address
-        }
-
-        using var answer = await SendAsync(() => Request(method, new Uri(serviceAddresses![service], path).ToString(), adminKey, body is null ? null : JsonContent.Create(body)), ct);
-        return await ReadAsync(answer, $"{method} {service}{path}", ct);
+        using var response = await SendAsync(() => Request(method, $"/{service}{path}", adminKey, body is null ? null : JsonContent.Create(body)), ct);
+        return await ReadAsync(response, $"{method} /{service}{path}", ct);
     }
 
     private async Task<JsonElement> SendAsync(HttpMethod method, string path, object? body, CancellationToken ct)
