@@ -31,7 +31,7 @@ public sealed class RealDataCampaign(AllServices services, HttpClient client)
             customers.Append(CultureInfo.InvariantCulture, $"{data.Source},{row.Number},customer\n");
         }
 
-        await ImportAsync("customers", customers.ToString(), "");
+        await CsvUploads.ImportAsync(client, "customers", customers.ToString(), "");
         await using var campaignsDb = await services.Databases["campaigns"].OpenAsync();
         var ids = rows.Select(r => Platform.Data.DeterministicGuid.ForCustomer(data.Source, r.Number.ToString(CultureInfo.InvariantCulture))).ToArray();
         await Eventually.TrueAsync(async () => await campaignsDb.ExecuteScalarAsync<long>("SELECT count(*) FROM customers WHERE customer_id = ANY(@ids)", new { ids }) == rows.Count,
@@ -64,8 +64,8 @@ public sealed class RealDataCampaign(AllServices services, HttpClient client)
             }
         }
 
-        await PostCsvAsync($"/campaigns/v1/campaigns/{campaignId}/assignments?startedAt={Uri.EscapeDataString(start)}", assignments.ToString());
-        await PostCsvAsync($"/campaigns/v1/campaigns/{campaignId}/contacts", contacts.ToString());
+        await CsvUploads.PostAsync(client, $"/campaigns/v1/campaigns/{campaignId}/assignments?startedAt={Uri.EscapeDataString(start)}", assignments.ToString());
+        await CsvUploads.PostAsync(client, $"/campaigns/v1/campaigns/{campaignId}/contacts", contacts.ToString());
 
         var responses = new StringBuilder("source,campaign_code,customer_source,customer_external_id,channel,type,occurred_at\n");
         var orders = new StringBuilder("source,order_id,customer_source,customer_external_id,occurred_at,gross_amount\n");
@@ -89,37 +89,12 @@ public sealed class RealDataCampaign(AllServices services, HttpClient client)
             }
         }
 
-        await ImportAsync("responses", responses.ToString(), "");
+        await CsvUploads.ImportAsync(client, "responses", responses.ToString(), "");
         if (rows.Any(r => r.Spend > 0))
         {
-            await ImportAsync("transactions", orders.ToString(), "&currency=USD");
+            await CsvUploads.ImportAsync(client, "transactions", orders.ToString(), "&currency=USD");
         }
 
         return campaignId;
-    }
-
-    private async Task ImportAsync(string kind, string csv, string options)
-    {
-        using var content = new StringContent(csv, Encoding.UTF8);
-        content.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
-        var upload = await client.PostAsync($"/ingestion/v1/imports?kind={kind}{options}", content);
-        Assert.True(upload.StatusCode == HttpStatusCode.Accepted, await upload.Content.ReadAsStringAsync());
-        var importId = (await upload.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("importId").GetGuid();
-        var report = await Eventually.ValueAsync(async () =>
-        {
-            var r = await client.GetFromJsonAsync<JsonElement>($"/ingestion/v1/imports/{importId}");
-            var status = r.GetProperty("status").GetString();
-            return status is "completed" or "failed" ? r.GetRawText() : null;
-        }, $"the {kind} import to complete", TimeSpan.FromMinutes(3));
-        using var json = JsonDocument.Parse(report);
-        Assert.True(json.RootElement.GetProperty("status").GetString() == "completed", report);
-        Assert.True(json.RootElement.GetProperty("errorCount").GetInt64() == 0, report);
-    }
-
-    private async Task PostCsvAsync(string path, string csv)
-    {
-        using var content = new StringContent(csv, Encoding.UTF8, "text/csv");
-        var response = await client.PostAsync(path, content);
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path}: {await response.Content.ReadAsStringAsync()}");
     }
 }

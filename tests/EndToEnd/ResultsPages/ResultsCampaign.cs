@@ -86,7 +86,7 @@ public sealed class ResultsCampaign : IAsyncLifetime
             }
         }
 
-        await ImportAsync(client, "customers", customers.ToString(), "");
+        await CsvUploads.ImportAsync(client, "customers", customers.ToString(), "");
         await using (var campaignsDb = await Services.Databases["campaigns"].OpenAsync())
         {
             await Eventually.TrueAsync(async () => await campaignsDb.ExecuteScalarAsync<long>("SELECT count(*) FROM customers") >= Prospects,
@@ -96,10 +96,10 @@ public sealed class ResultsCampaign : IAsyncLifetime
         CampaignId = await CreateAsync(client, Code, Name, steps: true);
         DraftId = await CreateAsync(client, Code + "-DRAFT", "Draft & not launched", steps: false);
         var start = Time(StartedAt);
-        await PostCsvAsync(client, $"/campaigns/v1/campaigns/{CampaignId}/assignments?startedAt={Uri.EscapeDataString(start)}", assignments.ToString());
-        await PostCsvAsync(client, $"/campaigns/v1/campaigns/{CampaignId}/contacts", contacts.ToString());
-        await ImportAsync(client, "responses", responses.ToString(), "");
-        await ImportAsync(client, "transactions", orders.ToString(), "&currency=EUR");
+        await CsvUploads.PostAsync(client, $"/campaigns/v1/campaigns/{CampaignId}/assignments?startedAt={Uri.EscapeDataString(start)}", assignments.ToString());
+        await CsvUploads.PostAsync(client, $"/campaigns/v1/campaigns/{CampaignId}/contacts", contacts.ToString());
+        await CsvUploads.ImportAsync(client, "responses", responses.ToString(), "");
+        await CsvUploads.ImportAsync(client, "transactions", orders.ToString(), "&currency=EUR");
 
         await using var measurementDb = await Services.Databases["measurement"].OpenAsync();
         await Eventually.TrueAsync(async () =>
@@ -146,28 +146,5 @@ public sealed class ResultsCampaign : IAsyncLifetime
         });
         Assert.True(created.StatusCode == HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
         return (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-    }
-
-    private static async Task ImportAsync(HttpClient client, string kind, string csv, string options)
-    {
-        using var content = new StringContent(csv, Encoding.UTF8);
-        content.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
-        var upload = await client.PostAsync($"/ingestion/v1/imports?kind={kind}{options}", content);
-        Assert.True(upload.StatusCode == HttpStatusCode.Accepted, await upload.Content.ReadAsStringAsync());
-        var importId = (await upload.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("importId").GetGuid();
-        var report = await Eventually.ValueAsync(async () =>
-        {
-            var r = await client.GetFromJsonAsync<JsonElement>($"/ingestion/v1/imports/{importId}");
-            return r.GetProperty("status").GetString() is "completed" or "failed" ? r.GetRawText() : null;
-        }, $"the {kind} import to complete", TimeSpan.FromMinutes(3));
-        using var json = JsonDocument.Parse(report);
-        Assert.True(json.RootElement.GetProperty("status").GetString() == "completed" && json.RootElement.GetProperty("errorCount").GetInt64() == 0, report);
-    }
-
-    private static async Task PostCsvAsync(HttpClient client, string path, string csv)
-    {
-        using var content = new StringContent(csv, Encoding.UTF8, "text/csv");
-        var response = await client.PostAsync(path, content);
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path}: {await response.Content.ReadAsStringAsync()}");
     }
 }
