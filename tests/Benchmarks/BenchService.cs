@@ -1,20 +1,21 @@
-using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using Npgsql;
+using Platform.Testing;
 
 namespace Benchmarks;
 
 /// <summary>
 /// A service process of a benchmark's own (own database, own vhost, own port), so the platform's data is untouched:
-/// the database and vhost are created fresh, the process runs the built service and is killed on dispose.
+/// the database and vhost are created fresh, the process runs the built service (<see cref="ServiceProcess"/>) and is
+/// killed on dispose.
 /// </summary>
 internal sealed class BenchService : IDisposable
 {
-    private readonly Process _process;
+    private readonly ServiceProcess _process;
 
-    private BenchService(Process process, string url)
+    private BenchService(ServiceProcess process, string url)
     {
         _process = process;
         Http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromMinutes(10) };
@@ -46,32 +47,28 @@ internal sealed class BenchService : IDisposable
     /// <summary>
     /// Starts the built service <paramref name="name"/> (e.g. "Segmentation") at <paramref name="url"/> on
     /// <paramref name="database"/> and <paramref name="virtualHost"/>, with <paramref name="settings"/> added to its
-    /// environment, and waits until it is ready.
+    /// environment, and waits until it is ready. What it writes is echoed to stderr with its name.
     /// </summary>
     public static async Task<BenchService> StartAsync(BenchSettings bench, string name, string url, string database, string virtualHost, IReadOnlyDictionary<string, string>? settings = null)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "services", name, "bin", "Release", "net10.0", name + ".dll");
-        var start = new ProcessStartInfo("dotnet", [Path.GetFullPath(dll)]) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.Environment["ASPNETCORE_URLS"] = url;
-        start.Environment["ConnectionStrings__Database"] = bench.AdminConnectionString(database);
-        start.Environment["RabbitMq__Host"] = Env("PLATFORM_RABBIT_HOST");
-        start.Environment["RabbitMq__Port"] = Env("PLATFORM_RABBIT_PORT");
-        start.Environment["RabbitMq__VirtualHost"] = virtualHost;
-        start.Environment["RabbitMq__Username"] = Env("PLATFORM_RABBIT_USER");
-        start.Environment["RabbitMq__Password"] = Env("PLATFORM_RABBIT_PASSWORD");
-        start.Environment["Admin__ApiKey"] = bench.AdminApiKey;
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        var environment = new Dictionary<string, string?>(StringComparer.Ordinal)
+        {
+            ["ASPNETCORE_URLS"] = url,
+            ["ConnectionStrings__Database"] = bench.AdminConnectionString(database),
+            ["RabbitMq__Host"] = Env("PLATFORM_RABBIT_HOST"),
+            ["RabbitMq__Port"] = Env("PLATFORM_RABBIT_PORT"),
+            ["RabbitMq__VirtualHost"] = virtualHost,
+            ["RabbitMq__Username"] = Env("PLATFORM_RABBIT_USER"),
+            ["RabbitMq__Password"] = Env("PLATFORM_RABBIT_PASSWORD"),
+            ["Admin__ApiKey"] = bench.AdminApiKey,
+        };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
-            start.Environment[key] = value;
+            environment[key] = value;
         }
 
-        var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {name}");
         var prefix = $"[{name.ToLowerInvariant()}] ";
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine(prefix + e.Data); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var process = await ServiceProcess.StartAsync(name, environment, line => Console.Error.WriteLine(prefix + line));
         var service = new BenchService(process, url);
         await service.WaitReadyAsync(name);
         return service;
@@ -82,7 +79,7 @@ internal sealed class BenchService : IDisposable
     {
         try
         {
-            var line = File.ReadLines($"/proc/{_process.Id}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+            var line = File.ReadLines($"/proc/{_process.ProcessId}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
             return line is null ? null : double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024;
         }
         catch (IOException)
@@ -98,13 +95,7 @@ internal sealed class BenchService : IDisposable
     public void Dispose()
     {
         Http.Dispose();
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit();
-        }
-
-        _process.Dispose();
+        _process.DisposeAsync().AsTask().GetAwaiter().GetResult(); // kills it at once, nothing to wait for
     }
 
     private static HttpClient Management()

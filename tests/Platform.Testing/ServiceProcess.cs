@@ -15,6 +15,7 @@ public sealed partial class ServiceProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly Queue<string> _lines = new();
     private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Action<string>? _onLine;
 
     private ServiceProcess(string name, Process process)
     {
@@ -28,14 +29,18 @@ public sealed partial class ServiceProcess : IAsyncDisposable
     /// <summary>The address it listens on, once <see cref="StartAsync"/> returned.</summary>
     public Uri Address { get; private set; } = null!;
 
+    /// <summary>The operating system's id of the process.</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>True while the process runs.</summary>
     public bool IsRunning => !_process.HasExited;
 
     /// <summary>
     /// Starts the built service <paramref name="name"/> with <paramref name="settings"/> as its environment
-    /// (configuration keys with <c>:</c> are written as <c>__</c>) and waits until it listens.
+    /// (configuration keys with <c>:</c> are written as <c>__</c>; <c>ASPNETCORE_URLS</c> there replaces the OS-picked
+    /// port) and waits until it listens. <paramref name="onLine"/> sees every line the process writes.
     /// </summary>
-    public static async Task<ServiceProcess> StartAsync(string name, IReadOnlyDictionary<string, string?> settings)
+    public static async Task<ServiceProcess> StartAsync(string name, IReadOnlyDictionary<string, string?> settings, Action<string>? onLine = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var dll = ServiceDll(name);
@@ -56,7 +61,7 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {name}");
-        var service = new ServiceProcess(name, process);
+        var service = new ServiceProcess(name, process) { _onLine = onLine };
         process.OutputDataReceived += (_, e) => service.Read(e.Data);
         process.ErrorDataReceived += (_, e) => service.Read(e.Data);
         process.BeginOutputReadLine();
@@ -115,6 +120,7 @@ public sealed partial class ServiceProcess : IAsyncDisposable
             return;
         }
 
+        _onLine?.Invoke(line);
         lock (_lines)
         {
             _lines.Enqueue(line);
