@@ -141,6 +141,24 @@ public sealed partial class ManifestPolicyTests
 
     [Theory]
     [MemberData(nameof(Kustomizations))]
+    public async Task EveryDatabase_AcceptsTheConnectionsOfItsServiceAtItsMostReplicas(string name)
+    {
+        var report = await Manifests.RenderAndValidateAsync(name);
+
+        foreach (var service in Manifests.Services)
+        {
+            var env = Workload(report, service).At("spec", "template", "spec", "containers", 0, "env")!.Value.EnumerateArray();
+            var connection = env.Single(e => e.GetProperty("name").GetString() == "ConnectionStrings__Database").GetProperty("value").GetString()!;
+            var pool = int.Parse(MaximumPoolSize().Match(connection).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+            var replicas = report.Document("HorizontalPodAutoscaler", service).At("spec", "maxReplicas")!.Value.GetInt32();
+            var allowed = int.Parse(report.Document("Cluster", $"{service}-db").Text("spec", "postgresql", "parameters", "max_connections")!, System.Globalization.CultureInfo.InvariantCulture);
+            // Room is left for the operator's own connections and an administrator's psql.
+            Assert.True(pool * replicas <= allowed - 10, $"{service}: {replicas} replicas x {pool} connections > max_connections {allowed} - 10");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Kustomizations))]
     public async Task RabbitMq_IsAThreeNodeClusterWithThePlatformVhostAndTheComposeDeliveryLimitPolicy(string name)
     {
         var report = await Manifests.RenderAndValidateAsync(name);
@@ -228,6 +246,9 @@ public sealed partial class ManifestPolicyTests
 
     [GeneratedRegex(@"MapHealthChecks\(""([^""]+)""")]
     private static partial Regex HealthEndpoint();
+
+    [GeneratedRegex("Maximum Pool Size=([0-9]+)")]
+    private static partial Regex MaximumPoolSize();
 
     [GeneratedRegex("(?i)(password|apikey|secret)")]
     private static partial Regex SecretName();
