@@ -85,6 +85,48 @@ public sealed partial class ManifestPolicyTests
 
     [Theory]
     [MemberData(nameof(Kustomizations))]
+    public async Task EveryReference_PointsAtSomethingRendered(string name)
+    {
+        var report = await Manifests.RenderAndValidateAsync(name);
+        var configMaps = report.OfKind("ConfigMap").Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+        var pods = report.Documents.Where(d => d.Kind is "Deployment" or "StatefulSet" or "Job").ToList();
+
+        foreach (var pod in pods)
+        {
+            var spec = pod.At("spec", "template", "spec")!.Value;
+            var container = spec.GetProperty("containers")[0];
+            var used = new List<string?>();
+            if (container.TryGetProperty("envFrom", out var sources))
+            {
+                used.AddRange(sources.EnumerateArray().Select(s => Get(s, "configMapRef", "name")));
+            }
+
+            used.AddRange(container.GetProperty("env").EnumerateArray().Select(e => Get(e, "valueFrom", "configMapKeyRef", "name")).OfType<string>());
+            used.AddRange(spec.GetProperty("volumes").EnumerateArray().Select(v => Get(v, "configMap", "name")).OfType<string>());
+            Assert.All(used, c => Assert.True(c is not null && configMaps.Contains(c), $"{pod}: ConfigMap {c} is not rendered"));
+        }
+
+        // Every Service, PodDisruptionBudget and autoscaler finds its pods or workload.
+        foreach (var service in report.OfKind("Service"))
+        {
+            var selector = service.At("spec", "selector")!.Value.EnumerateObject().ToList();
+            var matched = pods.Where(p => selector.All(l => Get(p.At("spec", "template", "metadata", "labels")!.Value, l.Name) == l.Value.GetString())).ToList();
+            Assert.True(matched.Count == 1, $"{service}: selects {matched.Count} workloads");
+        }
+
+        foreach (var budget in report.OfKind("PodDisruptionBudget"))
+        {
+            Assert.Contains(pods, p => Get(p.At("spec", "template", "metadata", "labels")!.Value, "app.kubernetes.io/name") == budget.Text("spec", "selector", "matchLabels", "app.kubernetes.io/name"));
+        }
+
+        foreach (var autoscaler in report.OfKind("HorizontalPodAutoscaler"))
+        {
+            Assert.Contains(pods, p => p.Kind == autoscaler.Text("spec", "scaleTargetRef", "kind") && p.Name == autoscaler.Text("spec", "scaleTargetRef", "name"));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Kustomizations))]
     public async Task Secrets_AreOnlyReferencedNeverCommitted(string name)
     {
         var report = await Manifests.RenderAndValidateAsync(name);
