@@ -11,34 +11,38 @@
 # docker-compose 1.29 uses by default as well as with BuildKit.
 
 # --- projects: only the files `dotnet restore` needs --------------------------
-# Copies shared/ and the service folder, then deletes everything except project
-# and MSBuild files. COPY --from this stage has an unchanged checksum as long as
-# no project file changed, so the restore layer below stays cached while source
-# files change, without having to list every shared project by name here.
+# Copies shared/ and every service, then deletes everything except project and
+# MSBuild files. COPY --from this stage has an unchanged checksum as long as no
+# project file changed, so the restore layer below stays cached while source
+# files change, without having to list every project by name here.
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS projects
-ARG SERVICE
-RUN test -n "$SERVICE" || { echo 'build arg SERVICE is required (e.g. --build-arg SERVICE=Ingestion)' >&2; exit 1; }
 WORKDIR /src
 COPY shared/ shared/
-COPY services/${SERVICE}/ services/${SERVICE}/
-RUN { test -f "services/${SERVICE}/${SERVICE}.csproj" || { echo "services/${SERVICE}/${SERVICE}.csproj not found" >&2; exit 1; }; } \
-    && find . -type f ! -name '*.csproj' ! -name '*.props' ! -name '*.targets' ! -name 'packages.lock.json' -delete \
+COPY services/ services/
+RUN find . -type f ! -name '*.csproj' ! -name '*.props' ! -name '*.targets' ! -name 'packages.lock.json' -delete \
     && find . -mindepth 1 -type d -empty -delete
 
-# --- build ---------------------------------------------------------------------
+# --- build: every service, whatever SERVICE is ---------------------------------
+# This stage does not use SERVICE on purpose: its layers are the same for all five
+# images, so `docker-compose build` restores and compiles once (BuildKit runs an
+# identical step of concurrent builds once; the legacy builder finds it in its
+# cache after the first image) instead of five times. /app/<Service> holds each
+# published service.
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
-ARG SERVICE
 ENV DOTNET_CLI_TELEMETRY_OPTOUT=1 \
     DOTNET_NOLOGO=1
 WORKDIR /src
 # .editorconfig matters: the build enforces code style with warnings as errors.
 COPY global.json .editorconfig Directory.Build.props Directory.Packages.props ./
 COPY --from=projects /src/ ./
-RUN dotnet restore "services/${SERVICE}/${SERVICE}.csproj"
+RUN for project in services/*/*.csproj; do dotnet restore "$project" || exit 1; done
 COPY shared/ shared/
-COPY services/${SERVICE}/ services/${SERVICE}/
+COPY services/ services/
 # UseAppHost=false: the image starts the app with `dotnet X.dll`, no native launcher needed.
-RUN dotnet publish "services/${SERVICE}/${SERVICE}.csproj" -c Release -o /app --no-restore -p:UseAppHost=false
+RUN for project in services/*/*.csproj; do \
+        name="$(basename "$project" .csproj)"; \
+        dotnet publish "$project" -c Release -o "/app/$name" --no-restore -p:UseAppHost=false || exit 1; \
+    done
 
 # --- runtime -------------------------------------------------------------------
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
@@ -51,7 +55,8 @@ ENV ASPNETCORE_URLS=http://+:8080 \
     APP_DLL=${SERVICE}.dll
 WORKDIR /app
 # Files stay owned by root: the app user can read but not modify them.
-COPY --from=build /app ./
+COPY --from=build /app/${SERVICE}/ ./
+RUN test -f "/app/${SERVICE}.dll" || { echo "build arg SERVICE='${SERVICE}' is not a folder under services/ (e.g. --build-arg SERVICE=Ingestion)" >&2; exit 1; }
 # Non-root user `app` that the .NET images ship (APP_UID=1654).
 USER $APP_UID
 EXPOSE 8080
