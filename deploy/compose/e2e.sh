@@ -108,6 +108,7 @@ snapshot_host() { # what dockerd may change, before it starts
     for s in "${SYSCTLS[@]}"; do [[ -f "/proc/sys/$s" ]] && cat "/proc/sys/$s" > "$BEFORE/${s//\//.}"; done
     ip -o link show | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }' | sort > "$BEFORE/links"
     [[ -e /var/run/docker ]] && touch "$BEFORE/var-run-docker"
+    [[ -e /etc/docker/key.json ]] && touch "$BEFORE/etc-docker-key"
     find /sys/fs/cgroup -maxdepth 2 -name docker -type d 2>/dev/null | sort > "$BEFORE/cgroups"
     return 0
 }
@@ -172,6 +173,8 @@ restore_host() { # undo what dockerd changed, from the snapshot
         [[ -f "$BEFORE/${s//\//.}" && -f "/proc/sys/$s" ]] && cat "$BEFORE/${s//\//.}" > "/proc/sys/$s"
     done
     [[ -e "$BEFORE/var-run-docker" ]] || rm -rf /var/run/docker
+    # The identity dockerd 20.10 writes on its first start (the package only ships the empty /etc/docker).
+    [[ -e "$BEFORE/etc-docker-key" ]] || rm -f /etc/docker/key.json
     local dir
     while IFS= read -r dir; do
         grep -qxF "$dir" "$BEFORE/cgroups" || find "$dir" -depth -type d -exec rmdir {} + 2>/dev/null || true
@@ -201,7 +204,11 @@ check_restored() { # each thing the cleanup promises, as a check
         [[ "$(cat "/proc/sys/$s")" == "$(cat "$BEFORE/${s//\//.}")" ]] || bad+=" $s=$(cat "/proc/sys/$s")"
     done
     if [[ -z "$bad" ]]; then pass "ip_forward and bridge netfilter switches as before ($(cat /proc/sys/net/ipv4/ip_forward))"; else fail "sysctls differ:$bad"; fi
-    if [[ -e "$BEFORE/var-run-docker" || ! -e /var/run/docker ]]; then pass "/var/run/docker as before"; else fail "/var/run/docker left"; fi
+    if [[ -e "$BEFORE/var-run-docker" || ! -e /var/run/docker ]] && [[ -e "$BEFORE/etc-docker-key" || ! -e /etc/docker/key.json ]]; then
+        pass "/var/run/docker and /etc/docker/key.json as before"
+    else
+        fail "/var/run/docker or /etc/docker/key.json left"
+    fi
 }
 
 # ---------------------------------------------------------------------------
