@@ -117,13 +117,19 @@ start_dockerd() {
     mkdir -p "$STATE/data"
     rm -f "$STATE/docker.sock" "$STATE/dockerd.pid"
     # Its own socket: nothing else on the machine talks to it by accident. Its state: /var/run/docker (exec root).
-    dockerd --data-root "$STATE/data" --pidfile "$STATE/dockerd.pid" -H "unix://$STATE/docker.sock" \
+    # Its own session: a Ctrl-C reaches this script and the docker clients, not dockerd, which must stay up for
+    # `down -v` and is then stopped by its pid.
+    setsid dockerd --data-root "$STATE/data" --pidfile "$STATE/dockerd.pid" -H "unix://$STATE/docker.sock" \
         > "$LOGS/dockerd.log" 2>&1 &
     own_dockerd=$!
     export DOCKER_HOST="unix://$STATE/docker.sock"
     local i
     for ((i = 0; i < 60; i++)); do
-        docker info >/dev/null 2>&1 && return 0
+        if docker info >/dev/null 2>&1; then
+            # The pid dockerd wrote itself (the same as $! unless setsid had to fork).
+            [[ -s "$STATE/dockerd.pid" ]] && own_dockerd="$(cat "$STATE/dockerd.pid")"
+            return 0
+        fi
         kill -0 "$own_dockerd" 2>/dev/null || { tail -n 20 "$LOGS/dockerd.log" >&2; return 1; }
         sleep 0.5
     done
@@ -345,6 +351,9 @@ compose_build() { "${COMPOSE[@]}" build --parallel > "$LOGS/compose-build.log" 2
 
 compose_up() {
     compose_up=1
+    # A run killed before its `down -v` (SIGKILL, power) leaves its containers and volumes in the data root; the
+    # volumes would keep that run's passwords.
+    "${COMPOSE[@]}" down -v --remove-orphans > "$LOGS/compose-down-before.log" 2>&1 || { tail -n 20 "$LOGS/compose-down-before.log" >&2; return 1; }
     "${COMPOSE[@]}" up -d --no-build > "$LOGS/compose-up.log" 2>&1 || { tail -n 20 "$LOGS/compose-up.log" >&2; return 1; }
 }
 
@@ -479,18 +488,21 @@ cleanup() {
     trap '' INT TERM
     trap - EXIT
     step_started_at=$SECONDS
+    (( rc != 0 && failed == 0 )) && fail "stopped (exit code $rc)"
     if [[ "$compose_up" == 1 ]]; then
         (( failed > 0 )) && dump_logs
         if compose_down; then pass "down -v"; else fail "down -v"; fi
     fi
     if [[ -n "$own_dockerd" ]]; then
+        # Images that a rebuild replaced; the stand-ins, the current images and the build cache stay for the next run.
+        docker image prune -f > /dev/null 2>&1
+        docker system df > "$LOGS/system-df.log" 2>&1
         stop_dockerd
         restore_host
         check_restored
     fi
     rm -f "$STATE/body" "$STATE/curl.err"
     log "total $((SECONDS - started_at))s; image store $(du -sh "$STATE/data" 2>/dev/null | cut -f1)"
-    (( rc != 0 && failed == 0 )) && fail "stopped (exit code $rc)"
     printf '%d passed, %d failed\n' "$passed" "$failed"
     (( failed == 0 )) && exit 0
     exit 1
