@@ -4,7 +4,10 @@
 #   docker build -f deploy/docker/Service.Dockerfile --build-arg SERVICE=Ingestion -t platform/ingestion .
 #
 # SERVICE is the folder under services/ and also the project and assembly name
-# (services/Ingestion/Ingestion.csproj -> Ingestion.dll).
+# (services/Ingestion/Ingestion.csproj -> Ingestion.dll). It only selects what the
+# runtime stage copies: the build stage restores and publishes every service, so
+# the five images of docker-compose.yml share one restore and one compile (the
+# price: a change in one service rebuilds all five).
 #
 # Only classic Dockerfile syntax is used (no BuildKit-only features such as
 # RUN --mount or COPY --parents), so it builds with the legacy builder that
