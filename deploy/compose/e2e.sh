@@ -58,6 +58,7 @@ install_packages() {
     command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
     command -v docker-compose >/dev/null 2>&1 || docker compose version >/dev/null 2>&1 || missing+=(docker-compose)
     command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
+    command -v jq >/dev/null 2>&1 || missing+=(jq)
     local -a wanted=()
     local p
     for p in "${missing[@]}"; do
@@ -222,6 +223,8 @@ check_restored() { # each thing the cleanup promises, as a check
 # ---------------------------------------------------------------------------
 image_present() { docker image inspect "$1" >/dev/null 2>&1; }
 
+image_log() { printf '%s/%s-%s.log' "$LOGS" "$1" "$(tr -c 'a-zA-Z0-9.\n' '_' <<<"$2")"; } # KIND IMAGE
+
 dotnet_root() {
     local d; d="$(dirname -- "$(readlink -f -- "$(command -v dotnet)")")"
     [[ -d "$d/shared/Microsoft.AspNetCore.App" ]] || { echo "no dotnet installation with ASP.NET Core found (dotnet: $d)" >&2; return 1; }
@@ -234,7 +237,7 @@ newest_dir() { # DIR MAJOR -> the newest version folder in DIR that starts with 
 
 build_standin() { # IMAGE: the stand-in recipe for one official image name
     local image="$1" root major
-    local blog="$LOGS/image-$(tr -c 'a-zA-Z0-9.\n' '_' <<<"$image").log"
+    local blog; blog="$(image_log image "$image")"
     case "$image" in
         debian:bookworm-slim)
             "$OFFLINE/debian-base.sh" "$STATE/work" "$image" > "$blog" 2>&1 || { tail -n 30 "$blog" >&2; return 1; } ;;
@@ -271,7 +274,7 @@ build_standin() { # IMAGE: the stand-in recipe for one official image name
 ensure_image() { # IMAGE: present as it is, else pulled, else built as a stand-in
     local image="$1" started=$SECONDS
     image_present "$image" && return 0
-    if [[ "$PULL" != 0 ]] && timeout 600 docker pull -q "$image" > "$LOGS/pull.log" 2>&1; then
+    if [[ "$PULL" != 0 ]] && timeout 600 docker pull -q "$image" > "$(image_log pull "$image")" 2>&1; then
         log "pulled $image ($((SECONDS - started))s)"
         return 0
     fi
@@ -518,7 +521,7 @@ main() {
     trap 'exit 130' INT
     trap 'exit 143' TERM
 
-    must "packages (docker.io, docker-compose, debootstrap)" install_packages
+    must "packages (docker.io, docker-compose, debootstrap, jq)" install_packages
     if external_daemon; then
         log "using the docker daemon that is already running (${DOCKER_HOST:-/var/run/docker.sock}); it is left running"
     else
