@@ -3,7 +3,7 @@
 #
 # Usage: deploy/compose/e2e.sh          (root; also: ./deploy/platform compose-test)
 #
-#   1. Installs what is missing of Debian's docker.io, docker-compose and debootstrap (apt, the machine's sources).
+#   1. Installs what is missing of Debian's docker.io, docker-compose, debootstrap and jq (apt, the machine's sources).
 #   2. Starts its own dockerd (data root .local/docker/data, socket, pid file and log in .local/docker/), unless
 #      DOCKER_HOST or /var/run/docker.sock already answers: then that daemon is used and left running.
 #   3. Makes sure every image the compose file and deploy/docker/Service.Dockerfile name is present: an image that is
@@ -12,14 +12,15 @@
 #      machine's own dotnet). An image already present is used as it is, so the same script runs unchanged with real
 #      registries, and a second run builds nothing.
 #   4. Writes an env file with random passwords and keys (.local/docker/compose.env, never the checkout's .env) and a
-#      free loopback GATEWAY_PORT, then runs the repository's docker-compose.yml as it is: build (BuildKit where the
-#      CLI has it), up, and waits until every container is healthy and rabbitmq-init exited 0.
+#      free loopback GATEWAY_PORT, then runs the repository's docker-compose.yml as it is (project platform_e2e): build
+#      (BuildKit where the CLI has it), up (after removing what a killed earlier run left), and waits until every
+#      container is healthy and rabbitmq-init exited 0.
 #   5. Drives the platform through the gateway with keys: the admin key creates an ingest and a marketer key; a
 #      customer and an order are ingested; the profile (with the order) is read from Segmentation; a segment and a
 #      campaign are created and the campaign is previewed.
 #   6. `down -v`, then stops its dockerd by pid and restores what dockerd changed (docker0 and the compose bridges,
-#      iptables, ip_forward and the bridge netfilter switches, /var/run/docker, its cgroups) — also on failure and
-#      Ctrl-C — and checks that it did.
+#      iptables, ip_forward and the bridge netfilter switches, /var/run/docker, /etc/docker/key.json, its cgroups) —
+#      also on failure and Ctrl-C — and checks that it did. The data root stays: the next run builds nothing.
 # Prints "N passed, N failed" last; exit code 0 only when nothing failed.
 #
 # Environment: GATEWAY_PORT (default: the first free port from 18080), COMPOSE_E2E_PULL=0 (never try a registry),
