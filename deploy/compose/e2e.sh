@@ -505,6 +505,8 @@ cleanup() {
         restore_host
         check_restored
     fi
+    # The run's secrets are worthless once its volumes are gone; a failed down -v keeps them for a look.
+    [[ "$compose_up" == 0 ]] && rm -f "$STATE/compose.env"
     rm -f "$STATE/body" "$STATE/curl.err"
     log "total $((SECONDS - started_at))s; image store $(du -sh "$STATE/data" 2>/dev/null | cut -f1)"
     printf '%d passed, %d failed\n' "$passed" "$failed"
