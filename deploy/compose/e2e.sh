@@ -394,8 +394,8 @@ dump_logs() {
 }
 
 compose_down() {
-    compose_up=0
     "${COMPOSE[@]}" down -v --remove-orphans > "$LOGS/compose-down.log" 2>&1 || { tail -n 20 "$LOGS/compose-down.log" >&2; return 1; }
+    compose_up=0
 }
 
 # ---------------------------------------------------------------------------
