@@ -41,7 +41,7 @@ PULL="${COMPOSE_E2E_PULL:-1}"
 passed=0
 failed=0
 own_dockerd=""        # pid of the dockerd this script started (empty: none, or an existing daemon is used)
-compose_up=0          # 1 once `up` ran: the trap brings the project down
+project_up=0           # 1 once `up` ran: the trap brings the project down
 started_at=$SECONDS
 step_started_at=$SECONDS
 
@@ -354,7 +354,7 @@ EOF
 compose_build() { "${COMPOSE[@]}" build --parallel > "$LOGS/compose-build.log" 2>&1 || { tail -n 40 "$LOGS/compose-build.log" >&2; return 1; }; }
 
 compose_up() {
-    compose_up=1
+    project_up=1
     # A run killed before its `down -v` (SIGKILL, power) leaves its containers and volumes in the data root; the
     # volumes would keep that run's passwords.
     "${COMPOSE[@]}" down -v --remove-orphans > "$LOGS/compose-down-before.log" 2>&1 || { tail -n 20 "$LOGS/compose-down-before.log" >&2; return 1; }
@@ -387,7 +387,7 @@ wait_healthy() { # every container healthy (or, one-shot, exited 0); compose v1 
 }
 
 dump_logs() {
-    [[ "$compose_up" == 1 ]] || return 0
+    [[ "$project_up" == 1 ]] || return 0
     "${COMPOSE[@]}" ps > "$LOGS/compose-ps.log" 2>&1 || true
     "${COMPOSE[@]}" logs --no-color --timestamps > "$LOGS/containers.log" 2>&1 || true
     log "container logs: $LOGS/containers.log"
@@ -395,7 +395,7 @@ dump_logs() {
 
 compose_down() {
     "${COMPOSE[@]}" down -v --remove-orphans > "$LOGS/compose-down.log" 2>&1 || { tail -n 20 "$LOGS/compose-down.log" >&2; return 1; }
-    compose_up=0
+    project_up=0
 }
 
 # ---------------------------------------------------------------------------
@@ -493,7 +493,7 @@ cleanup() {
     trap - EXIT
     step_started_at=$SECONDS
     (( rc != 0 && failed == 0 )) && fail "stopped (exit code $rc)"
-    if [[ "$compose_up" == 1 ]]; then
+    if [[ "$project_up" == 1 ]]; then
         (( failed > 0 )) && dump_logs
         if compose_down; then pass "down -v"; else fail "down -v"; fi
     fi
@@ -506,7 +506,7 @@ cleanup() {
         check_restored
     fi
     # The run's secrets are worthless once its volumes are gone; a failed down -v keeps them for a look.
-    [[ "$compose_up" == 0 ]] && rm -f "$STATE/compose.env"
+    [[ "$project_up" == 0 ]] && rm -f "$STATE/compose.env"
     rm -f "$STATE/body" "$STATE/curl.err"
     log "total $((SECONDS - started_at))s; image store $(du -sh "$STATE/data" 2>/dev/null | cut -f1)"
     printf '%d passed, %d failed\n' "$passed" "$failed"
