@@ -41,7 +41,7 @@ PULL="${COMPOSE_E2E_PULL:-1}"
 passed=0
 failed=0
 own_dockerd=""        # pid of the dockerd this script started (empty: none, or an existing daemon is used)
-project_up=0           # 1 once `up` ran: the trap brings the project down
+project_up=0          # 1 once `up` ran: the trap brings the project down
 started_at=$SECONDS
 step_started_at=$SECONDS
 
