@@ -15,11 +15,15 @@ internal sealed class BenchService : IDisposable
 {
     private readonly ServiceProcess _process;
 
-    private BenchService(ServiceProcess process, string url)
+    private BenchService(ServiceProcess process, string name, string url)
     {
         _process = process;
+        Name = name;
         Http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromMinutes(10) };
     }
+
+    /// <summary>The service's name (e.g. "Ingestion").</summary>
+    public string Name { get; }
 
     /// <summary>A client of the service.</summary>
     public HttpClient Http { get; }
@@ -69,7 +73,7 @@ internal sealed class BenchService : IDisposable
 
         var prefix = $"[{name.ToLowerInvariant()}] ";
         var process = await ServiceProcess.StartAsync(name, environment, line => Console.Error.WriteLine(prefix + line));
-        var service = new BenchService(process, url);
+        var service = new BenchService(process, name, url);
         await service.WaitReadyAsync(name);
         return service;
     }

@@ -6,12 +6,12 @@ using System.Text.Json;
 namespace Benchmarks;
 
 /// <summary>
-/// Waits until no queue of the platform's vhost holds messages, so a measurement does not share the cores with
+/// Waits until no queue of a vhost holds messages, so a measurement does not share the cores with
 /// consumers still working off an earlier run (e.g. Segmentation after a million-row import).
 /// </summary>
 internal static class BrokerIdle
 {
-    public static async Task WaitAsync(TimeSpan timeout)
+    public static async Task WaitAsync(string virtualHost, TimeSpan timeout)
     {
         static string Env(string name) => Environment.GetEnvironmentVariable(name) ?? "";
         using var client = new HttpClient { BaseAddress = new Uri($"http://{Env("PLATFORM_RABBIT_HOST")}:{Env("PLATFORM_RABBIT_MGMT_PORT")}/") };
@@ -21,7 +21,7 @@ internal static class BrokerIdle
         var announced = false;
         while (DateTime.UtcNow < deadline)
         {
-            var queues = await client.GetFromJsonAsync<JsonElement>($"api/queues/{Uri.EscapeDataString(Env("PLATFORM_RABBIT_VHOST"))}");
+            var queues = await client.GetFromJsonAsync<JsonElement>($"api/queues/{Uri.EscapeDataString(virtualHost)}");
             var waiting = queues.EnumerateArray()
                 .Where(q => !q.GetProperty("name").GetString()!.EndsWith("_error", StringComparison.Ordinal))
                 .Sum(q => q.TryGetProperty("messages", out var m) && m.ValueKind == JsonValueKind.Number ? m.GetInt64() : 0);

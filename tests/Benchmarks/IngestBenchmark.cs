@@ -8,95 +8,61 @@ using Npgsql;
 namespace Benchmarks;
 
 /// <summary>
-/// Ingestion benchmarks. Bulk: a generated CSV of transactions imported through the API until every
-/// TransactionsRecorded batch is published, against plain <c>psql \copy</c> of the same file into a table of the same
-/// shape, in the same run. Single: one transaction per request with 32 connections (wrk), against a bare endpoint
-/// of the same service that does no I/O.
+/// Ingestion benchmarks on the benchmark's own services and databases (<see cref="IngestPlatform"/>), preloaded with N
+/// transactions. Bulk: a generated CSV of new orders (the month after the preloaded three years, customers of the
+/// preload) imported through the API until every TransactionsRecorded batch is published, against plain
+/// <c>psql \copy</c> of the same file into a table of the same shape holding the same preloaded rows, in the same run.
+/// Single: one transaction per request with 32 connections (wrk), against a bare endpoint of the same service that does
+/// no I/O. Each run adds its rows to both sides, so they stay the same size.
 /// </summary>
-internal sealed class IngestBenchmark(BenchSettings settings)
+internal sealed class IngestBenchmark(BenchSettings settings, IngestPlatform platform)
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
     private const string TransactionsHeader = "source,order_id,customer_external_id,occurred_at,gross_amount,discount_amount,cost_amount,currency,quantity,channel,category,promotion_code";
 
-    private const string BaselineTableSql = """
-        DROP TABLE IF EXISTS bench_transactions_copy;
-        CREATE TABLE bench_transactions_copy (
-            source text NOT NULL, order_id text NOT NULL, customer_external_id text NOT NULL, occurred_at timestamptz NOT NULL,
-            gross_amount numeric(14,2) NOT NULL, discount_amount numeric(14,2) NOT NULL, cost_amount numeric(14,2),
-            currency char(3) NOT NULL, quantity integer NOT NULL, channel text, category text, promotion_code text,
-            PRIMARY KEY (source, order_id));
-        """;
-
     public async Task RunBulkAsync(int rows, int customers)
     {
-        await BrokerIdle.WaitAsync(TimeSpan.FromMinutes(10));
+        await BrokerIdle.WaitAsync(IngestPlatform.VirtualHost, TimeSpan.FromMinutes(10));
         Directory.CreateDirectory(settings.WorkDirectory);
         var runId = DateTime.UtcNow.ToString("yyyyMMddHHmmss", Inv);
-        var customersFile = Path.Combine(settings.WorkDirectory, $"customers-{customers}.csv");
         var transactionsFile = Path.Combine(settings.WorkDirectory, $"transactions-{rows}-{runId}.csv");
-        Console.WriteLine($"[bench] generating {customers:N0} customers and {rows:N0} transactions in {settings.WorkDirectory}");
-        if (!File.Exists(customersFile))
-        {
-            await GenerateCustomersAsync(customersFile, customers);
-        }
-
+        Console.WriteLine($"[bench] generating {rows:N0} new transactions of {customers:N0} preloaded customers in {settings.WorkDirectory}");
         await GenerateTransactionsAsync(transactionsFile, rows, customers, runId);
         var bytes = new FileInfo(transactionsFile).Length;
         Console.WriteLine($"[bench] transactions file: {bytes / 1e6:N0} MB");
 
-        // Baseline: plain COPY of the same file into a same-shape table (primary key on (source, order_id) like ours).
-        await using (var admin = new NpgsqlConnection(settings.AdminConnectionString("postgres")))
-        {
-            await admin.OpenAsync();
-            await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = 'bench'", admin);
-            if (await exists.ExecuteScalarAsync() is null)
-            {
-                await using var create = new NpgsqlCommand("CREATE DATABASE bench", admin);
-                await create.ExecuteNonQueryAsync();
-            }
-        }
-
-        await using (var bench = new NpgsqlConnection(settings.AdminConnectionString("bench")))
-        {
-            await bench.OpenAsync();
-            await using var table = new NpgsqlCommand(BaselineTableSql, bench);
-            await table.ExecuteNonQueryAsync();
-        }
-
+        // Baseline: plain COPY of the same file into a same-shape table holding the same rows (primary key on
+        // (source, order_id) like our idempotency key).
         var copy = Stopwatch.StartNew();
-        await RunAsync("psql", $"-q -h {settings.PgHost} -p {settings.PgPort} -U {settings.PgAdminUser} -d bench -c \"\\copy bench_transactions_copy FROM '{transactionsFile}' WITH (FORMAT csv, HEADER true)\"",
+        await RunAsync("psql", $"-q -h {settings.PgHost} -p {settings.PgPort} -U {settings.PgAdminUser} -d {IngestPlatform.CopyDatabase} -c \"\\copy bench_transactions_copy FROM '{transactionsFile}' WITH (FORMAT csv, HEADER true)\"",
             new Dictionary<string, string> { ["PGPASSWORD"] = settings.PgAdminPassword });
         copy.Stop();
         var copyRate = rows / copy.Elapsed.TotalSeconds;
         Console.WriteLine($"[bench] psql \\copy: {rows:N0} rows in {copy.Elapsed.TotalSeconds:N1} s = {copyRate:N0} rows/s");
 
-        using var http = new HttpClient { BaseAddress = new Uri(settings.IngestionUrl), Timeout = TimeSpan.FromMinutes(30) };
-        var customersImport = Stopwatch.StartNew();
-        var customersId = await PostImportAsync(http, "customers", customersFile, "");
-        await WaitForImportAsync(http, customersId);
-        customersImport.Stop();
-        Console.WriteLine($"[bench] customers import: {customers:N0} rows in {customersImport.Elapsed.TotalSeconds:N1} s (not part of the comparison)");
-        await WaitForOutboxDrainedAsync();
-
+        var http = platform.Ingestion.Http;
         var ours = Stopwatch.StartNew();
         var importId = await PostImportAsync(http, "transactions", transactionsFile, "");
         var uploaded = ours.Elapsed;
         var report = await WaitForImportAsync(http, importId);
         var imported = ours.Elapsed;
-        await WaitForOutboxDrainedAsync();
+        await platform.WaitForOutboxDrainedAsync();
         ours.Stop();
         var ourRate = rows / ours.Elapsed.TotalSeconds;
         Console.WriteLine($"[bench] import report: {report}");
         Console.WriteLine($"[bench] ours: upload {uploaded.TotalSeconds:N1} s, imported at {imported.TotalSeconds:N1} s, all TransactionsRecorded published at {ours.Elapsed.TotalSeconds:N1} s");
         Console.WriteLine($"[bench] RESULT bulk: ours {ourRate:N0} rows/s, psql \\copy {copyRate:N0} rows/s, ratio {ourRate / copyRate:N2}x (goal >= 0.5x)");
+        var drained = Stopwatch.StartNew();
+        await BrokerIdle.WaitAsync(IngestPlatform.VirtualHost, TimeSpan.FromMinutes(30));
+        Console.WriteLine($"[bench] the consumers finished the import's events {drained.Elapsed.TotalSeconds:N1} s after the last was published; peak resident: {platform.PeakResident()}");
         File.Delete(transactionsFile);
     }
 
     public async Task RunSingleAsync(int connections, int seconds)
     {
-        await BrokerIdle.WaitAsync(TimeSpan.FromMinutes(10));
-        using var http = new HttpClient { BaseAddress = new Uri(settings.IngestionUrl) };
+        await BrokerIdle.WaitAsync(IngestPlatform.VirtualHost, TimeSpan.FromMinutes(10));
+        var http = platform.Ingestion.Http;
         // The load writes against 1,000 known customers.
         var customers = Enumerable.Range(0, 1000).Select(i => new { source = "load", externalId = $"L{i}", country = "NL" }).ToArray();
         (await http.PostAsJsonAsync("/v1/customers/batch", customers)).EnsureSuccessStatusCode();
@@ -111,7 +77,7 @@ internal sealed class IngestBenchmark(BenchSettings settings)
             end
             function request()
               counter = counter + 1
-              local body = string.format('{"source":"load","orderId":"%s-%d","customerExternalId":"L%d","occurredAt":"2025-06-01T12:00:00Z","grossAmount":25.00,"discountAmount":2.50,"currency":"EUR","quantity":1,"channel":"web"}', prefix, counter, counter % 1000)
+              local body = string.format('{"source":"load","orderId":"%s-%d","customerExternalId":"L%d","occurredAt":"2026-11-15T12:00:00Z","grossAmount":25.00,"discountAmount":2.50,"currency":"EUR","quantity":1,"channel":"web"}', prefix, counter, counter % 1000)
               return wrk.format("POST", nil, { ["Content-Type"] = "application/json", ["Authorization"] = "Bearer ADMIN_KEY" }, body)
             end
             """.Replace("ADMIN_KEY", settings.AdminApiKey, StringComparison.Ordinal));
@@ -123,18 +89,18 @@ internal sealed class IngestBenchmark(BenchSettings settings)
             var answer = await http.SendAsync(probe);
             if (!answer.IsSuccessStatusCode)
             {
-                throw new InvalidOperationException($"POST /admin/noop answered {(int)answer.StatusCode}: Ingestion was not started for a benchmark (Benchmark__Enabled=true, admin key); run ./deploy/platform down --keep-infra, then bench again");
+                throw new InvalidOperationException($"POST /admin/noop answered {(int)answer.StatusCode}: the benchmark's Ingestion was not started for a benchmark (Benchmark__Enabled=true, admin key)");
             }
         }
 
-        var bare = await WrkAsync(settings.IngestionUrl + "/admin/noop", script, connections, seconds);
+        var bare = await WrkAsync(IngestPlatform.IngestionUrl + "/admin/noop", script, connections, seconds);
         // 5 s of the same load first, not counted: JIT and tiered compilation, connection pools and caches warm up
         // (a service started just before measures ~30 % lower on its first 20 s).
-        await WrkAsync(settings.IngestionUrl + "/v1/transactions", script, connections, 5);
-        var real = await WrkAsync(settings.IngestionUrl + "/v1/transactions", script, connections, seconds);
+        await WrkAsync(IngestPlatform.IngestionUrl + "/v1/transactions", script, connections, 5);
+        var real = await WrkAsync(IngestPlatform.IngestionUrl + "/v1/transactions", script, connections, seconds);
         Console.WriteLine($"[bench] bare endpoint (no I/O): {bare}");
         Console.WriteLine($"[bench] POST /v1/transactions:  {real}");
-        Console.WriteLine($"[bench] RESULT single: {real.RequestsPerSecond:N0} req/s (goal >= 3,000), p99 {real.P99Ms:N1} ms (goal < 100 ms), {real.RequestsPerSecond / bare.RequestsPerSecond:N2}x the bare endpoint's {bare.RequestsPerSecond:N0} req/s; non-2xx: {real.Errors}");
+        Console.WriteLine($"[bench] RESULT single: {real.RequestsPerSecond:N0} req/s (goal >= 3,000), p99 {real.P99Ms:N1} ms (goal < 100 ms), {real.RequestsPerSecond / bare.RequestsPerSecond:N2}x the bare endpoint's {bare.RequestsPerSecond:N0} req/s; non-2xx: {real.Errors}; peak resident: {platform.PeakResident()}");
     }
 
     private static async Task<WrkResult> WrkAsync(string url, string script, int connections, int seconds)
@@ -194,29 +160,6 @@ internal sealed class IngestBenchmark(BenchSettings settings)
         }
     }
 
-    private async Task WaitForOutboxDrainedAsync()
-    {
-        await using var db = new NpgsqlConnection(settings.IngestionConnectionString);
-        await db.OpenAsync();
-        await using var pending = new NpgsqlCommand("SELECT count(*) FROM outbox_messages WHERE sent_at IS NULL AND parked_at IS NULL", db);
-        while ((long)(await pending.ExecuteScalarAsync())! > 0)
-        {
-            await Task.Delay(50);
-        }
-    }
-
-    private static async Task GenerateCustomersAsync(string file, int customers)
-    {
-        await using var writer = new StreamWriter(file, false, new UTF8Encoding(false), 1 << 20);
-        await writer.WriteLineAsync("source,external_id,lifecycle,country,gender,join_date,email");
-        var random = new Random(7);
-        string[] countries = ["NL", "DE", "BE", "FR", "GB", "SE"];
-        for (var i = 0; i < customers; i++)
-        {
-            await writer.WriteLineAsync(string.Create(Inv, $"bench,C{i},customer,{countries[random.Next(countries.Length)]},{(random.Next(2) == 0 ? "female" : "male")},{new DateOnly(2015, 1, 1).AddDays(random.Next(3000)):yyyy-MM-dd},c{i}@bench.example"));
-        }
-    }
-
     private static async Task GenerateTransactionsAsync(string file, int rows, int customers, string runId)
     {
         await using var writer = new StreamWriter(file, false, new UTF8Encoding(false), 1 << 20);
@@ -224,15 +167,16 @@ internal sealed class IngestBenchmark(BenchSettings settings)
         var random = new Random(11);
         string[] channels = ["web", "store", "phone"];
         string[] categories = ["books", "music", "garden", "toys", "food"];
-        var start = new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        // New orders: the month after the preloaded years, a few customers buying much more than most (as preloaded).
+        var start = Preload.End;
         for (var i = 0; i < rows; i++)
         {
             var gross = Math.Round((decimal)(5 + random.NextDouble() * 195), 2);
             var discount = random.Next(4) == 0 ? Math.Round(gross * 0.2m, 2) : 0m;
             var promo = discount > 0 ? "SPRING" : "";
-            var at = start.AddSeconds(random.Next(0, 5 * 365 * 86400));
+            var at = start.AddSeconds(random.Next(0, 29 * 86400));
             await writer.WriteLineAsync(string.Create(Inv,
-                $"bench,{runId}-{i},C{random.Next(customers)},{at:yyyy-MM-ddTHH:mm:ssZ},{gross},{discount},{Math.Round(gross * 0.6m, 2)},EUR,{1 + random.Next(3)},{channels[random.Next(3)]},{categories[random.Next(5)]},{promo}"));
+                $"bench,{runId}-{i},C{(int)(Math.Pow(random.NextDouble(), 1.7) * customers)},{at:yyyy-MM-ddTHH:mm:ssZ},{gross},{discount},{Math.Round(gross * 0.6m, 2)},EUR,{1 + random.Next(3)},{channels[random.Next(3)]},{categories[random.Next(5)]},{promo}"));
         }
     }
 

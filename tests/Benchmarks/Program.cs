@@ -1,9 +1,9 @@
 using System.Globalization;
 using Benchmarks;
 
-// Usage: Benchmarks ingest [--rows N] [--customers N] [--skip-single] [--seconds N]
+// Usage: Benchmarks ingest [--preload N] [--customers N] [--rebuild] [--rows N] [--seconds N] [--skip-single] [--skip-bulk]
 //        Benchmarks segmentation [--customers N] [--transactions N]
-//        Benchmarks freshness [--rate N] [--seconds N]
+//        Benchmarks freshness [--preload N] [--customers N] [--rebuild] [--rate N] [--seconds N]
 //        Benchmarks campaigns [--members N]
 //        Benchmarks measurement [--members N] [--transactions N]
 // Reads the server settings from the environment (./deploy/platform bench exports them).
@@ -12,25 +12,37 @@ var command = args.FirstOrDefault() ?? "help";
 int Option(string name, int fallback) =>
     Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
 
+// The ingest and freshness benchmarks run on services and databases of their own, preloaded with N transactions
+// (default 10,000,000) of --customers customers (default 1,000,000), kept between runs (--rebuild: afresh).
+Task<IngestPlatform> StartIngestPlatform() => IngestPlatform.StartAsync(
+    settings, Option("--preload", 10_000_000), Option("--customers", 1_000_000), args.Contains("--rebuild"));
+
 switch (command)
 {
     case "ingest":
-        var bench = new IngestBenchmark(settings);
-        // Single requests first: after the bulk run Segmentation is still working through a million events on the
-        // same cores, which would be measured instead.
-        if (!args.Contains("--skip-single"))
+        using (var platform = await StartIngestPlatform())
         {
-            await bench.RunSingleAsync(connections: 32, seconds: Option("--seconds", 20));
-        }
+            var bench = new IngestBenchmark(settings, platform);
+            // Single requests first: after the bulk run Segmentation is still working through a million events on the
+            // same cores, which would be measured instead.
+            if (!args.Contains("--skip-single"))
+            {
+                await bench.RunSingleAsync(connections: 32, seconds: Option("--seconds", 20));
+            }
 
-        if (!args.Contains("--skip-bulk"))
-        {
-            await bench.RunBulkAsync(Option("--rows", 1_000_000), Option("--customers", 100_000));
+            if (!args.Contains("--skip-bulk"))
+            {
+                await bench.RunBulkAsync(Option("--rows", 1_000_000), Option("--customers", 1_000_000));
+            }
         }
 
         break;
     case "freshness":
-        await new FreshnessBenchmark(settings).RunAsync(Option("--rate", 5_000), Option("--seconds", 30));
+        using (var platform = await StartIngestPlatform())
+        {
+            await new FreshnessBenchmark(platform).RunAsync(Option("--rate", 5_000), Option("--seconds", 30));
+        }
+
         break;
     case "campaigns":
         await new CampaignsBenchmark(settings).RunAsync(Option("--members", 1_000_000));
@@ -42,7 +54,7 @@ switch (command)
         await new SegmentationBenchmark(settings).RunAsync(Option("--customers", 1_000_000), Option("--transactions", 5_000_000));
         break;
     default:
-        Console.WriteLine("usage: Benchmarks ingest [--rows N] [--customers N] [--seconds N] [--skip-single] [--skip-bulk] | segmentation [--customers N] [--transactions N] | freshness [--rate N] [--seconds N] | campaigns [--members N] | measurement [--members N] [--transactions N]");
+        Console.WriteLine("usage: Benchmarks ingest [--preload N] [--customers N] [--rebuild] [--rows N] [--seconds N] [--skip-single] [--skip-bulk] | segmentation [--customers N] [--transactions N] | freshness [--preload N] [--customers N] [--rebuild] [--rate N] [--seconds N] | campaigns [--members N] | measurement [--members N] [--transactions N]");
         return 2;
 }
 
