@@ -37,6 +37,8 @@ internal sealed class BenchService : IDisposable
         await drop.ExecuteNonQueryAsync();
         await using var create = new NpgsqlCommand($"CREATE DATABASE {database}", admin);
         await create.ExecuteNonQueryAsync();
+        // Pooled connections to the dropped database are dead now; the next open must not get one of them.
+        NpgsqlConnection.ClearAllPools();
     }
 
     /// <summary>Deletes and creates <paramref name="virtualHost"/> with the platform's user allowed everything in it.</summary>

@@ -78,13 +78,21 @@ internal sealed class IngestPlatform : IDisposable
         }
 
         var platform = new IngestPlatform(settings, services);
-        if (!kept)
+        try
         {
-            await new Preload(settings, IngestionDatabase, SegmentationDatabase, CopyDatabase).FillAsync(preload, customers, schema);
-        }
+            if (!kept)
+            {
+                await new Preload(settings, IngestionDatabase, SegmentationDatabase, CopyDatabase).FillAsync(preload, customers, schema);
+            }
 
-        Console.WriteLine($"[bench] stored before this run: {await platform.CountAsync("transactions"):N0} transactions, {await platform.CountAsync("customers"):N0} customers");
-        return platform;
+            Console.WriteLine($"[bench] stored before this run: {await platform.CountAsync("transactions"):N0} transactions, {await platform.CountAsync("customers"):N0} customers");
+            return platform;
+        }
+        catch
+        {
+            platform.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Peak resident memory of each service process so far.</summary>

@@ -147,7 +147,8 @@ internal sealed class Preload(BenchSettings settings, string ingestionDatabase, 
         Console.WriteLine($"[bench] preload: customers after {clock.Elapsed.TotalSeconds:N0} s");
         await WithoutIndexesAsync(ingestion, "transactions", keepKeys: false, () => ingestion.ExecuteAsync(new CommandDefinition(TransactionsSql, parameters, commandTimeout: 0)));
         Console.WriteLine($"[bench] preload: transactions after {clock.Elapsed.TotalSeconds:N0} s");
-        await ingestion.ExecuteAsync(new CommandDefinition("VACUUM ANALYZE customers; VACUUM ANALYZE transactions", commandTimeout: 0));
+        await ingestion.ExecuteAsync(new CommandDefinition("VACUUM ANALYZE customers", commandTimeout: 0));
+        await ingestion.ExecuteAsync(new CommandDefinition("VACUUM ANALYZE transactions", commandTimeout: 0));
 
         await using var segmentation = new NpgsqlConnection(settings.AdminConnectionString(segmentationDatabase));
         await segmentation.OpenAsync();
@@ -167,7 +168,8 @@ internal sealed class Preload(BenchSettings settings, string ingestionDatabase, 
             await copy.ExecuteAsync(BaselineTableSql);
             await PipeAsync(ingestion, "SELECT t.source, t.order_id, c.external_id, t.occurred_at, t.gross_amount, t.discount_amount, t.cost_amount, t.currency, t.quantity, t.channel, t.category, t.promotion_code FROM transactions t JOIN customers c USING (customer_id)",
                 copy, "bench_transactions_copy");
-            await copy.ExecuteAsync(new CommandDefinition("ALTER TABLE bench_transactions_copy ADD PRIMARY KEY (source, order_id); VACUUM ANALYZE bench_transactions_copy", commandTimeout: 0));
+            await copy.ExecuteAsync(new CommandDefinition("ALTER TABLE bench_transactions_copy ADD PRIMARY KEY (source, order_id)", commandTimeout: 0));
+            await copy.ExecuteAsync(new CommandDefinition("VACUUM ANALYZE bench_transactions_copy", commandTimeout: 0));
             Console.WriteLine($"[bench] preload: the baseline's table in {copyDatabase} after {clock.Elapsed.TotalSeconds:N0} s");
         }
 
