@@ -35,7 +35,7 @@ internal sealed class IngestBenchmark(BenchSettings settings, IngestPlatform pla
         // Baseline: plain COPY of the same file into a same-shape table holding the same rows (primary key on
         // (source, order_id) like our idempotency key).
         var copy = Stopwatch.StartNew();
-        await RunAsync("psql", $"-q -h {settings.PgHost} -p {settings.PgPort} -U {settings.PgAdminUser} -d {IngestPlatform.CopyDatabase} -c \"\\copy bench_transactions_copy FROM '{transactionsFile}' WITH (FORMAT csv, HEADER true)\"",
+        await RunAsync("psql", $"-q -h {settings.PgHost} -p {settings.PgPort} -U {settings.PgAdminUser} -d {platform.CopyDatabase} -c \"\\copy bench_transactions_copy FROM '{transactionsFile}' WITH (FORMAT csv, HEADER true)\"",
             new Dictionary<string, string> { ["PGPASSWORD"] = settings.PgAdminPassword });
         copy.Stop();
         var copyRate = rows / copy.Elapsed.TotalSeconds;

@@ -8,16 +8,13 @@ namespace Benchmarks;
 /// <summary>
 /// The services the ingest and freshness benchmarks write to, of their own: Ingestion, Segmentation and Measurement
 /// (the consumers of <c>TransactionsRecorded</c> that share the cores on a real platform) as separate processes on
-/// databases <c>bench_ingest_*</c>, vhost <c>bench-ingest</c> and ports 1819x, so the platform's data and other users
-/// of the shared servers are untouched. The databases are preloaded (<see cref="Preload"/>) with N transactions and
+/// databases <c>bench_ingest_*</c> (another prefix with <c>--prefix</c>, to keep preloaded sets of two builds side by
+/// side), vhost <c>bench-ingest</c> and ports 1819x, so the platform's data and other users of the shared servers are
+/// untouched. The databases are preloaded (<see cref="Preload"/>) with N transactions and
 /// kept between runs while N and the services' migrations are unchanged; <c>--rebuild</c> starts them afresh.
 /// </summary>
 internal sealed class IngestPlatform : IDisposable
 {
-    public const string IngestionDatabase = "bench_ingest_ingestion";
-    public const string SegmentationDatabase = "bench_ingest_segmentation";
-    public const string MeasurementDatabase = "bench_ingest_measurement";
-    public const string CopyDatabase = "bench_ingest_copy";
     public const string VirtualHost = "bench-ingest";
     public const string IngestionUrl = "http://127.0.0.1:18191";
     private const string SegmentationUrl = "http://127.0.0.1:18192";
@@ -26,25 +23,34 @@ internal sealed class IngestPlatform : IDisposable
     private readonly BenchSettings _settings;
     private readonly List<BenchService> _services;
 
-    private IngestPlatform(BenchSettings settings, List<BenchService> services)
+    private IngestPlatform(BenchSettings settings, string prefix, List<BenchService> services)
     {
         _settings = settings;
         _services = services;
+        CopyDatabase = prefix + "_copy";
+        IngestionDatabase = prefix + "_ingestion";
     }
+
+    /// <summary>The baseline's database (the table <c>bench_transactions_copy</c>).</summary>
+    public string CopyDatabase { get; }
+
+    private string IngestionDatabase { get; }
 
     public BenchService Ingestion => _services[0];
 
     public string IngestionConnectionString => _settings.AdminConnectionString(IngestionDatabase);
 
-    public string SegmentationConnectionString => _settings.AdminConnectionString(SegmentationDatabase);
+    public string SegmentationConnectionString { get; private init; } = "";
 
     /// <summary>
     /// Starts the three services on the benchmark's databases, preloaded with <paramref name="preload"/> transactions of
     /// <paramref name="customers"/> customers (rebuilt when <paramref name="rebuild"/> is set or the kept databases were
     /// filled for another N or another schema).
     /// </summary>
-    public static async Task<IngestPlatform> StartAsync(BenchSettings settings, long preload, int customers, bool rebuild)
+    public static async Task<IngestPlatform> StartAsync(BenchSettings settings, string prefix, long preload, int customers, bool rebuild)
     {
+        string IngestionDatabase = prefix + "_ingestion", SegmentationDatabase = prefix + "_segmentation",
+            MeasurementDatabase = prefix + "_measurement", CopyDatabase = prefix + "_copy";
         var schema = SchemaKey();
         var kept = !rebuild && await Preload.IsCurrentAsync(settings, IngestionDatabase, preload, customers, schema);
         if (!kept)
@@ -77,7 +83,7 @@ internal sealed class IngestPlatform : IDisposable
             throw;
         }
 
-        var platform = new IngestPlatform(settings, services);
+        var platform = new IngestPlatform(settings, prefix, services) { SegmentationConnectionString = settings.AdminConnectionString(SegmentationDatabase) };
         try
         {
             if (!kept)

@@ -1,9 +1,9 @@
 using System.Globalization;
 using Benchmarks;
 
-// Usage: Benchmarks ingest [--preload N] [--customers N] [--rebuild] [--rows N] [--seconds N] [--skip-single] [--skip-bulk]
+// Usage: Benchmarks ingest [--preload N] [--customers N] [--rebuild] [--prefix NAME] [--rows N] [--seconds N] [--skip-single] [--skip-bulk]
 //        Benchmarks segmentation [--customers N] [--transactions N]
-//        Benchmarks freshness [--preload N] [--customers N] [--rebuild] [--rate N] [--seconds N]
+//        Benchmarks freshness [--preload N] [--customers N] [--rebuild] [--prefix NAME] [--rate N] [--seconds N]
 //        Benchmarks campaigns [--members N]
 //        Benchmarks measurement [--members N] [--transactions N]
 // Reads the server settings from the environment (./deploy/platform bench exports them).
@@ -13,9 +13,10 @@ int Option(string name, int fallback) =>
     Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
 
 // The ingest and freshness benchmarks run on services and databases of their own, preloaded with N transactions
-// (default 10,000,000) of --customers customers (default 1,000,000), kept between runs (--rebuild: afresh).
+// (default 10,000,000) of --customers customers (default 1,000,000), kept between runs (--rebuild: afresh); --prefix
+// names the databases (default bench_ingest), so the preloaded sets of two builds can be kept side by side.
 Task<IngestPlatform> StartIngestPlatform() => IngestPlatform.StartAsync(
-    settings, Option("--preload", 10_000_000), Option("--customers", 1_000_000), args.Contains("--rebuild"));
+    settings, Array.IndexOf(args, "--prefix") is var p and >= 0 && p + 1 < args.Length ? args[p + 1] : "bench_ingest", Option("--preload", 10_000_000), Option("--customers", 1_000_000), args.Contains("--rebuild"));
 
 switch (command)
 {
@@ -54,7 +55,7 @@ switch (command)
         await new SegmentationBenchmark(settings).RunAsync(Option("--customers", 1_000_000), Option("--transactions", 5_000_000));
         break;
     default:
-        Console.WriteLine("usage: Benchmarks ingest [--preload N] [--customers N] [--rebuild] [--rows N] [--seconds N] [--skip-single] [--skip-bulk] | segmentation [--customers N] [--transactions N] | freshness [--preload N] [--customers N] [--rebuild] [--rate N] [--seconds N] | campaigns [--members N] | measurement [--members N] [--transactions N]");
+        Console.WriteLine("usage: Benchmarks ingest [--preload N] [--customers N] [--rebuild] [--prefix NAME] [--rows N] [--seconds N] [--skip-single] [--skip-bulk] | segmentation [--customers N] [--transactions N] | freshness [--preload N] [--customers N] [--rebuild] [--prefix NAME] [--rate N] [--seconds N] | campaigns [--members N] | measurement [--members N] [--transactions N]");
         return 2;
 }
 
