@@ -6,14 +6,24 @@ using Platform.Data;
 namespace Ingestion.Features.Customers;
 
 /// <summary>
-/// Forgets a customer: the row and, by ON DELETE CASCADE, its consents, transactions and responses; its copies in this
-/// service's outbox; and tells every other service with <see cref="CustomerErased"/>. All in one transaction.
+/// Forgets a customer: the row and, by ON DELETE CASCADE, its consents; its transactions and responses (they have no
+/// foreign key: see migration 0008); its copies in this service's outbox; and tells every other service with
+/// <see cref="CustomerErased"/>. All in one transaction, holding <see cref="ErasureLock"/> exclusively, so no writer is
+/// between its check of the customer and its commit (writers hold the lock shared, see KnownCustomers).
 /// </summary>
 public sealed class CustomerEraser(NpgsqlDataSource db, CustomerWriter customers, Outbox outbox, TimeProvider time)
 {
     // The emails of the customer and of every record linked to it: locked so that no record is linked to this
     // person while it is being re-rooted (see EmailLocks).
     private const string EmailsSql = "SELECT email FROM customers WHERE (customer_id = @CustomerId OR person_id = @CustomerId) AND email IS NOT NULL";
+
+    // Counted first (KnownCustomerSet: writers forget the customers they remember), then the rows that name the
+    // customer; the customer row last.
+    private const string DeleteFactsSql = """
+        SELECT nextval('customer_erasures');
+        DELETE FROM transactions WHERE customer_id = @CustomerId;
+        DELETE FROM responses WHERE customer_id = @CustomerId;
+        """;
 
     // The erased row's version goes with CustomerErased: consumers drop any version up to it, and a later registration
     // of the same customer id gets a higher one from the same sequence.
@@ -48,8 +58,10 @@ public sealed class CustomerEraser(NpgsqlDataSource db, CustomerWriter customers
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
+        await ErasureLock.LockExclusiveAsync(tx, ct);
         var emails = await connection.QueryAsync<string>(new CommandDefinition(EmailsSql, new { CustomerId = customerId }, tx, cancellationToken: ct));
         await EmailLocks.LockAsync(tx, emails, ct);
+        await connection.ExecuteAsync(new CommandDefinition(DeleteFactsSql, new { CustomerId = customerId }, tx, cancellationToken: ct));
         var version = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(DeleteSql, new { CustomerId = customerId }, tx, cancellationToken: ct));
         if (version is null)
         {

@@ -98,7 +98,7 @@ public sealed class CustomerImport(CustomerWriter writer, TimeProvider time) : I
         return request.Validate(errors, time);
     }
 
-    public override async Task<WriteResult> WriteAsync(NpgsqlTransaction tx, List<NormalizedCustomer> rows, ImportSettings settings, ISet<Guid> knownCustomers, CancellationToken ct)
+    public override async Task<WriteResult> WriteAsync(NpgsqlTransaction tx, List<NormalizedCustomer> rows, ImportSettings settings, KnownCustomerSet knownCustomers, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         var results = await writer.UpsertAsync(tx, rows, ct);

@@ -71,7 +71,7 @@ public abstract class ImportKind<T> : ImportKind
     /// Writes one chunk of valid rows in <paramref name="tx"/> (set-based, events in the outbox).
     /// <paramref name="knownCustomers"/> is the writer's memory of customers known to exist (see <see cref="KnownCustomers"/>).
     /// </summary>
-    public abstract Task<WriteResult> WriteAsync(NpgsqlTransaction tx, List<T> rows, ImportSettings settings, ISet<Guid> knownCustomers, CancellationToken ct);
+    public abstract Task<WriteResult> WriteAsync(NpgsqlTransaction tx, List<T> rows, ImportSettings settings, KnownCustomerSet knownCustomers, CancellationToken ct);
 
     /// <summary>The field (JSON name) and message for a row the writer refused.</summary>
     public abstract (string Field, string Message) Refusal(RowOutcome outcome, T row);

@@ -76,7 +76,7 @@ public sealed class ImportProcessor(NpgsqlDataSource db, IOptions<ImportOptions>
         where T : class
     {
         // Customers this writer has seen to exist: each is looked up once per import, not once per chunk.
-        var knownCustomers = new HashSet<Guid>();
+        var knownCustomers = new KnownCustomerSet();
         try
         {
             await foreach (var chunk in chunks.ReadAllAsync(stop.Token))
@@ -200,7 +200,7 @@ public sealed class ImportProcessor(NpgsqlDataSource db, IOptions<ImportOptions>
         }
     }
 
-    private async Task WriteAsync<T>(ImportKind<T> kind, ImportJob job, Chunk<T> chunk, HashSet<Guid> knownCustomers, CancellationToken ct)
+    private async Task WriteAsync<T>(ImportKind<T> kind, ImportJob job, Chunk<T> chunk, KnownCustomerSet knownCustomers, CancellationToken ct)
         where T : class
     {
         await using var connection = await db.OpenConnectionAsync(ct);

@@ -60,7 +60,7 @@ public sealed class ResponseImport(ResponseWriter writer) : ImportKind<Normalize
         return request.Validate(errors, context.Now);
     }
 
-    public override Task<WriteResult> WriteAsync(NpgsqlTransaction tx, List<NormalizedResponse> rows, ImportSettings settings, ISet<Guid> knownCustomers, CancellationToken ct)
+    public override Task<WriteResult> WriteAsync(NpgsqlTransaction tx, List<NormalizedResponse> rows, ImportSettings settings, KnownCustomerSet knownCustomers, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(settings);
         return writer.WriteAsync(tx, rows, settings.CreateCustomers, knownCustomers, ct);

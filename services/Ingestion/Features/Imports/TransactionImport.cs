@@ -72,7 +72,7 @@ public sealed class TransactionImport(TransactionWriter writer) : ImportKind<Nor
         return request.Validate(errors, new TransactionDefaults(context.Now, context.Settings.Currency));
     }
 
-    public override Task<WriteResult> WriteAsync(NpgsqlTransaction tx, List<NormalizedTransaction> rows, ImportSettings settings, ISet<Guid> knownCustomers, CancellationToken ct)
+    public override Task<WriteResult> WriteAsync(NpgsqlTransaction tx, List<NormalizedTransaction> rows, ImportSettings settings, KnownCustomerSet knownCustomers, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(settings);
         return writer.WriteAsync(tx, rows, settings.CreateCustomers, knownCustomers, ct);

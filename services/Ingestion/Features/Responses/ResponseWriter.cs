@@ -11,35 +11,14 @@ using Platform.ServiceDefaults.Validation;
 namespace Ingestion.Features.Responses;
 
 /// <summary>
-/// The one way responses are written (API and imports), set-based like <see cref="TransactionWriter"/>: binary COPY
-/// into a temporary stage, INSERT ... ON CONFLICT DO NOTHING RETURNING for the new ones, <see cref="ResponsesRecorded"/>
+/// The one way responses are written (API and imports), set-based like <see cref="TransactionWriter"/>: the rows as
+/// array parameters, INSERT ... ON CONFLICT DO NOTHING RETURNING for the new ones, <see cref="ResponsesRecorded"/>
 /// batches for those only. A new opted-out response withdraws that channel's consent (when newer than the stored
 /// decision) and publishes the customer's new version, in the same transaction.
 /// </summary>
 public sealed class ResponseWriter(KnownCustomers customers, ConsentWriter consents, CustomerWriter customerWriter, Outbox outbox, TimeProvider time)
 {
-    private const string CreateStageSql = """
-        DROP TABLE IF EXISTS response_stage;
-        CREATE TEMP TABLE response_stage (
-            row_index      integer       NOT NULL,
-            response_id    uuid          NOT NULL,
-            source         text          NOT NULL,
-            external_id    text          NULL,
-            campaign_code  text          NOT NULL,
-            customer_id    uuid          NOT NULL,
-            channel        text          NOT NULL,
-            type           text          NOT NULL,
-            occurred_at    timestamptz   NOT NULL,
-            value          numeric(14,2) NULL
-        ) ON COMMIT DROP
-        """;
-
-    private const string CopySql = """
-        COPY response_stage (row_index, response_id, source, external_id, campaign_code, customer_id, channel, type, occurred_at, value)
-        FROM STDIN (FORMAT BINARY)
-        """;
-
-    // The stage of a small write (see TransactionWriter.MaxArrayStageRows): the same columns as response_stage, as arrays.
+    // The stage: the rows as array parameters, one per column (see TransactionWriter).
     private const string ArrayStage = """
         unnest(@RowIndexes, @ResponseIds, @Sources, @ExternalIds, @CampaignCodes, @CustomerIds, @Channels, @Types, @OccurredAts, @Values)
         AS s (row_index, response_id, source, external_id, campaign_code, customer_id, channel, type, occurred_at, value)
@@ -66,7 +45,6 @@ public sealed class ResponseWriter(KnownCustomers customers, ConsentWriter conse
               (r.campaign_code, r.customer_id, r.channel, r.type, r.occurred_at, r.value)
         """;
 
-    private static readonly StageStatements FromTable = StageStatements.For(InsertSql, ConflictsSql, "response_stage AS s", "response_id");
     private static readonly StageStatements FromArrays = StageStatements.For(InsertSql, ConflictsSql, ArrayStage, "response_id");
 
     /// <summary>Writes <paramref name="rows"/> in <paramref name="tx"/>; outcomes in input order (as <see cref="TransactionWriter"/> does).</summary>
@@ -74,7 +52,7 @@ public sealed class ResponseWriter(KnownCustomers customers, ConsentWriter conse
         WriteAsync(tx, rows, createCustomers, knownCustomers: null, ct);
 
     /// <summary>As above; <paramref name="knownCustomers"/> remembers customers known to exist across calls (see <see cref="KnownCustomers"/>).</summary>
-    public async Task<WriteResult> WriteAsync(NpgsqlTransaction tx, IReadOnlyList<NormalizedResponse> rows, bool createCustomers, ISet<Guid>? knownCustomers, CancellationToken ct)
+    public async Task<WriteResult> WriteAsync(NpgsqlTransaction tx, IReadOnlyList<NormalizedResponse> rows, bool createCustomers, KnownCustomerSet? knownCustomers, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(tx);
         ArgumentNullException.ThrowIfNull(rows);
@@ -85,10 +63,8 @@ public sealed class ResponseWriter(KnownCustomers customers, ConsentWriter conse
 
         var unknown = await customers.FindUnknownAsync(tx, rows.Select(r => r.Customer), createCustomers, knownCustomers, ct);
         var now = IsoTimestamp.ToMicroseconds(time.GetUtcNow());
-        var (sql, parameters, staged) = rows.Count <= TransactionWriter.MaxArrayStageRows
-            ? (FromArrays, ArrayParameters.Of(rows, unknown, now), rows.Count - rows.Count(r => unknown.Contains(r.Customer.CustomerId)))
-            : (FromTable, (object)new { Now = now }, await CopyStageAsync(tx, rows, unknown, ct));
-        var outcomes = await sql.RunAsync(tx, rows, r => r.ResponseId, r => r.Customer.CustomerId, unknown, parameters, staged, ct);
+        var staged = rows.Count - rows.Count(r => unknown.Contains(r.Customer.CustomerId));
+        var outcomes = await FromArrays.RunAsync(tx, rows, r => r.ResponseId, r => r.Customer.CustomerId, unknown, ArrayParameters.Of(rows, unknown, now), staged, ct);
         var fresh = rows.Where((_, i) => outcomes[i] == RowOutcome.New).ToList();
         var recorded = fresh.Select(ToRecord).ToList();
         var optOuts = fresh.Where(r => r.Type == ResponseVocabulary.OptedOut).ToList();
@@ -117,38 +93,6 @@ public sealed class ResponseWriter(KnownCustomers customers, ConsentWriter conse
         await customerWriter.PublishAsync(tx, changed, ct);
     }
 
-    private static async Task<int> CopyStageAsync(NpgsqlTransaction tx, IReadOnlyList<NormalizedResponse> rows, HashSet<Guid> unknown, CancellationToken ct)
-    {
-        var connection = tx.Connection!;
-        await connection.ExecuteAsync(new CommandDefinition(CreateStageSql, transaction: tx, cancellationToken: ct));
-        var staged = 0;
-        await using var copy = await connection.BeginBinaryImportAsync(CopySql, ct);
-        for (var i = 0; i < rows.Count; i++)
-        {
-            var r = rows[i];
-            if (unknown.Count > 0 && unknown.Contains(r.Customer.CustomerId))
-            {
-                continue;
-            }
-
-            await copy.StartRowAsync(ct);
-            await copy.WriteAsync(i, NpgsqlDbType.Integer, ct);
-            await copy.WriteAsync(r.ResponseId, NpgsqlDbType.Uuid, ct);
-            await copy.WriteAsync(r.Source, NpgsqlDbType.Text, ct);
-            await copy.WriteOptionalAsync(r.ExternalId, ct);
-            await copy.WriteAsync(r.CampaignCode, NpgsqlDbType.Text, ct);
-            await copy.WriteAsync(r.Customer.CustomerId, NpgsqlDbType.Uuid, ct);
-            await copy.WriteAsync(r.Channel, NpgsqlDbType.Text, ct);
-            await copy.WriteAsync(r.Type, NpgsqlDbType.Text, ct);
-            await copy.WriteAsync(r.OccurredAt, NpgsqlDbType.TimestampTz, ct);
-            await copy.WriteOptionalAsync(r.Value, ct);
-            staged++;
-        }
-
-        await copy.CompleteAsync(ct);
-        return staged;
-    }
-
     private static ResponseRecord ToRecord(NormalizedResponse r) => new()
     {
         ResponseId = r.ResponseId,
@@ -160,7 +104,7 @@ public sealed class ResponseWriter(KnownCustomers customers, ConsentWriter conse
         Value = r.Value,
     };
 
-    /// <summary>The stage of a small write as array parameters (column by column; rows of unknown customers left out).</summary>
+    /// <summary>The stage as array parameters (column by column; rows of unknown customers left out).</summary>
     private sealed record ArrayParameters(
         int[] RowIndexes, Guid[] ResponseIds, string[] Sources, string?[] ExternalIds, string[] CampaignCodes, Guid[] CustomerIds,
         string[] Channels, string[] Types, DateTimeOffset[] OccurredAts, decimal?[] Values, DateTimeOffset Now)

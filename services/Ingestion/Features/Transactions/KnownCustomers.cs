@@ -1,13 +1,17 @@
 using Dapper;
 using Ingestion.Features.Customers;
 using Npgsql;
+using Platform.Data;
 
 namespace Ingestion.Features.Transactions;
 
 /// <summary>
 /// The "unknown customer" rule of transactions and responses: a record naming a customer that does not exist is
 /// refused, unless the caller opted in to creating minimal customers (<c>createCustomers=true</c>), which is possible
-/// only for customers named by external id (an id alone says nothing about who the customer is).
+/// only for customers named by external id (an id alone says nothing about who the customer is). The check holds
+/// <see cref="ErasureLock"/> shared until the caller's transaction ends: transactions and responses have no foreign key
+/// on customers, and this lock is what keeps an erasure (which deletes them under the exclusive lock) from running
+/// between the check and the commit of rows naming the customer.
 /// </summary>
 public sealed class KnownCustomers(CustomerWriter customers)
 {
@@ -16,15 +20,31 @@ public sealed class KnownCustomers(CustomerWriter customers)
         WHERE NOT EXISTS (SELECT 1 FROM customers c WHERE c.customer_id = id)
         """;
 
+    // How many erasures have begun (under the exclusive lock; one that rolled back counts too, which only costs a look-up).
+    private const string ErasuresSql = "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM customer_erasures";
+
     /// <summary>
     /// Returns the ids among <paramref name="references"/> that name no customer, after creating the missing ones
     /// named by external id when <paramref name="createMissing"/> is set (those publish <c>CustomersUpserted</c>).
-    /// Ids in <paramref name="known"/> are taken as existing without asking; ids found to exist are added to it (an
-    /// import passes one set for all its chunks, so each customer is looked up once per import, not once per chunk).
+    /// Ids in <paramref name="known"/> are taken as existing without asking unless an erasure committed since they were
+    /// seen; ids found to exist are added to it (an import passes one set for all its chunks, so each customer is
+    /// looked up once per import, not once per chunk). Takes <see cref="ErasureLock"/> shared first.
     /// </summary>
-    public async Task<HashSet<Guid>> FindUnknownAsync(NpgsqlTransaction tx, IEnumerable<CustomerRef> references, bool createMissing, ISet<Guid>? known, CancellationToken ct)
+    public async Task<HashSet<Guid>> FindUnknownAsync(NpgsqlTransaction tx, IEnumerable<CustomerRef> references, bool createMissing, KnownCustomerSet? known, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(tx);
+        await ErasureLock.LockSharedAsync(tx, ct);
+        if (known is not null)
+        {
+            // Under the shared lock no erasure is under way: every one counted here has committed (or rolled back).
+            var erasures = await tx.Connection!.ExecuteScalarAsync<long>(new CommandDefinition(ErasuresSql, transaction: tx, cancellationToken: ct));
+            if (known.Erasures != erasures)
+            {
+                known.Clear();
+                known.Erasures = erasures;
+            }
+        }
+
         var byId = new Dictionary<Guid, CustomerRef>();
         foreach (var reference in references)
         {
