@@ -18,10 +18,11 @@ public sealed class CustomerEraser(NpgsqlDataSource db, CustomerWriter customers
     private const string EmailsSql = "SELECT email FROM customers WHERE (customer_id = @CustomerId OR person_id = @CustomerId) AND email IS NOT NULL";
 
     // Counted first (KnownCustomerSet: writers forget the customers they remember), then the rows that name the
-    // customer; the customer row last.
+    // customer (an erased order's key too: the same order sent again later is new); the customer row last.
     private const string DeleteFactsSql = """
         SELECT nextval('customer_erasures');
-        DELETE FROM transactions WHERE customer_id = @CustomerId;
+        WITH gone AS (DELETE FROM transactions WHERE customer_id = @CustomerId RETURNING source, order_id)
+        DELETE FROM transaction_keys k USING gone g WHERE k.source = g.source AND k.order_id = g.order_id;
         DELETE FROM responses WHERE customer_id = @CustomerId;
         """;
 

@@ -27,23 +27,33 @@ public sealed class TransactionWriter(KnownCustomers customers, Outbox outbox, T
 
     // {stage} is the stage, aliased s; {distinct} is DISTINCT ON (transaction_id) when an order id occurs more than
     // once among the rows: then the first row is inserted (the others are compared with it like any replay). Without
-    // repeats the sort that DISTINCT ON needs is left out.
+    // repeats the sort that DISTINCT ON needs is left out. The order's key (source, order id) is the arbiter, in
+    // transaction_keys (migration 0009): only orders whose key is new go into their month's partition.
     private const string InsertSql = """
+        WITH staged AS MATERIALIZED (
+            SELECT {distinct} * FROM {stage} {order}
+        ),
+        new_keys AS (
+            INSERT INTO transaction_keys (source, order_id, transaction_id, occurred_at)
+            SELECT source, order_id, transaction_id, occurred_at FROM staged
+            ON CONFLICT (source, order_id) DO NOTHING
+            RETURNING transaction_id
+        )
         INSERT INTO transactions (transaction_id, source, order_id, customer_id, occurred_at, gross_amount, discount_amount,
             cost_amount, currency, quantity, channel, category, promotion_code, campaign_code, is_return, recorded_at)
-        SELECT {distinct} transaction_id, source, order_id, customer_id, occurred_at, gross_amount,
-            discount_amount, cost_amount, currency, quantity, channel, category, promotion_code, campaign_code, is_return, @Now
-        FROM {stage}
-        {order}
-        ON CONFLICT (transaction_id) DO NOTHING
+        SELECT s.transaction_id, s.source, s.order_id, s.customer_id, s.occurred_at, s.gross_amount, s.discount_amount,
+            s.cost_amount, s.currency, s.quantity, s.channel, s.category, s.promotion_code, s.campaign_code, s.is_return, @Now
+        FROM staged s JOIN new_keys USING (transaction_id)
         RETURNING transaction_id
         """;
 
+    // The stored version is where its key says, in whichever month that is (a replay may have moved the order).
     // Numeric and timestamp comparisons are by value: 10.5 equals 10.50, and the same instant in another offset is equal.
     private const string ConflictsSql = """
         SELECT s.row_index
         FROM {stage}
-        JOIN transactions t ON t.transaction_id = s.transaction_id
+        JOIN transaction_keys k ON k.source = s.source AND k.order_id = s.order_id
+        JOIN transactions t ON t.transaction_id = k.transaction_id AND t.occurred_at = k.occurred_at
         WHERE (s.customer_id, s.occurred_at, s.gross_amount, s.discount_amount, s.cost_amount, s.currency, s.quantity,
                s.channel, s.category, s.promotion_code, s.campaign_code, s.is_return)
               IS DISTINCT FROM

@@ -48,6 +48,7 @@ public static class TransactionsApi
         services.AddSingleton<TransactionWriter>();
         services.AddSingleton<TransactionGroupCommit>();
         services.AddHostedService(sp => sp.GetRequiredService<TransactionGroupCommit>());
+        TransactionPartitionsJob.AddTransactionPartitions(services);
         return services;
     }
 
