@@ -1,7 +1,6 @@
 using MassTransit;
 using Platform.Data;
 using Platform.ServiceDefaults;
-using Segmentation.Features.Profiles;
 using Segmentation.Features.Scoring;
 using Segmentation.Features.Segments;
 
@@ -9,14 +8,13 @@ namespace Segmentation;
 
 public static class SegmentationExtensions
 {
-    /// <summary>Segmentation's registrations: its database, the consumers of ingestion events (and the partitions of their per-day table), scoring and segments.</summary>
+    /// <summary>Segmentation's registrations: its database, the consumers of ingestion events, scoring and segments.</summary>
     public static WebApplicationBuilder AddSegmentation(this WebApplicationBuilder builder)
     {
         builder.AddDatabase(typeof(SegmentationExtensions).Assembly);
         builder.AddMessaging(bus => bus.AddConsumers(typeof(SegmentationExtensions).Assembly)); // every IConsumer in this service
         builder.Services.AddScoring(builder.Configuration);
         builder.Services.AddSegments();
-        DailyPurchasePartitionsJob.AddDailyPurchasePartitions(builder.Services);
         return builder;
     }
 }

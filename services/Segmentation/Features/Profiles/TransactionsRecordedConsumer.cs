@@ -14,10 +14,8 @@ public sealed class TransactionsRecordedConsumer(Inbox inbox, TimeProvider time)
 {
     // The batch is aggregated per customer (and per customer, UTC day and kind; per customer and channel) in SQL, then
     // added in key order so two batches touching the same customers lock their rows in the same order (no deadlock).
-    // A purchase day is new when its daily row was inserted rather than added to: then the row holds just this batch's
-    // orders (a stored day already counts at least one). That keeps purchase_days, a count of distinct days, additive
-    // too, also when replicas add to the same day at once. (The row's xmax told this before the daily rows were
-    // partitioned; a partitioned table's RETURNING cannot show system columns.) LEAST/GREATEST ignore NULLs (returns only).
+    // A purchase day is new when its daily row was inserted rather than updated (xmax = 0): that keeps purchase_days,
+    // a count of distinct days, additive too. LEAST/GREATEST ignore NULLs (returns only).
     private const string AddSql = """
         WITH batch AS (
             SELECT t.*, (t.occurred_at AT TIME ZONE 'UTC')::date AS day,
@@ -32,19 +30,13 @@ public sealed class TransactionsRecordedConsumer(Inbox inbox, TimeProvider time)
                                   WHERE p2.customer_id = e.customer_id
                                     AND (p2.customer_version, p2.customer_updated_at) > (e.erased_version, e.erased_at)))
         ),
-        daily_sums AS (
-            SELECT customer_id, day, is_return, count(*)::int AS orders_count, sum(gross) AS gross, sum(gross - discount) AS net,
-                   sum(discount) AS discount, coalesce(sum(cost), 0) AS cost,
-                   coalesce(sum(gross - discount) FILTER (WHERE cost IS NOT NULL), 0) AS costed_net,
-                   count(*) FILTER (WHERE discounted) AS discounted
-            FROM batch
-            GROUP BY customer_id, day, is_return
-        ),
         daily AS (
             INSERT INTO customer_daily_purchases AS d (customer_id, day, is_return, orders_count, gross_revenue, net_revenue,
                 discount_total, cost_total, costed_net_revenue, discounted_orders_count)
-            SELECT customer_id, day, is_return, orders_count, gross, net, discount, cost, costed_net, discounted
-            FROM daily_sums
+            SELECT customer_id, day, is_return, count(*), sum(gross), sum(gross - discount), sum(discount), coalesce(sum(cost), 0),
+                   coalesce(sum(gross - discount) FILTER (WHERE cost IS NOT NULL), 0), count(*) FILTER (WHERE discounted)
+            FROM batch
+            GROUP BY customer_id, day, is_return
             ORDER BY customer_id, day, is_return
             ON CONFLICT (customer_id, day, is_return) DO UPDATE SET
                 orders_count = d.orders_count + excluded.orders_count,
@@ -54,13 +46,10 @@ public sealed class TransactionsRecordedConsumer(Inbox inbox, TimeProvider time)
                 cost_total = d.cost_total + excluded.cost_total,
                 costed_net_revenue = d.costed_net_revenue + excluded.costed_net_revenue,
                 discounted_orders_count = d.discounted_orders_count + excluded.discounted_orders_count
-            RETURNING d.customer_id, d.day, d.is_return, d.orders_count
+            RETURNING d.customer_id, d.is_return, (d.xmax = 0) AS inserted
         ),
         new_days AS (
-            SELECT d.customer_id, count(*)::int AS n
-            FROM daily d JOIN daily_sums b USING (customer_id, day, is_return)
-            WHERE NOT d.is_return AND d.orders_count = b.orders_count
-            GROUP BY d.customer_id
+            SELECT customer_id, count(*)::int AS n FROM daily WHERE inserted AND NOT is_return GROUP BY customer_id
         ),
         channels AS (
             INSERT INTO customer_channel_purchases AS c (customer_id, channel, orders_count, net_revenue)
