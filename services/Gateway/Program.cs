@@ -26,7 +26,7 @@ public sealed class Program
         app.MapApiDocument();                          // /openapi/v1.json (merged), /docs
         app.MapMarketingApi();                         // /marketing/v1/campaigns[/{id}]
         app.MapResultsPages();                         // /pages/campaigns[/{id}]
-        app.MapReverseProxy();                         // /ingestion/**, /segmentation/**, /campaigns/**, /measurement/** (/{service}/admin/** with the gateway's admin key)
+        app.MapGatewayProxy();                         // /ingestion/**, /segmentation/**, /campaigns/**, /measurement/** (/{service}/admin/** with the gateway's admin key), balanced over each service's instances
         app.Run();
     }
 }

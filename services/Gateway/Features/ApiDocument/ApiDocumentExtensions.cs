@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Gateway.Features.Access;
+using Gateway.Features.Proxy;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 using Platform.ServiceDefaults.OpenApi;
@@ -19,7 +20,7 @@ public static class ApiDocumentExtensions
     /// <summary>Registers what merges the services' documents, and writes each own endpoint's scope into the gateway's own document.</summary>
     public static WebApplicationBuilder AddApiDocument(this WebApplicationBuilder builder)
     {
-        builder.Services.AddHttpClient(MergedApiDocument.HttpClientName);
+        builder.Services.AddHttpClient(MergedApiDocument.HttpClientName).AddHttpMessageHandler<HealthyInstanceHandler>(); // the default instance, or another while it is down
         builder.Services.AddSingleton<MergedApiDocument>();
         builder.Services.Configure<OpenApiOptions>(ServiceDocumentExtensions.DocumentName, o => o.AddOperationTransformer((operation, context, _) =>
         {

@@ -20,6 +20,7 @@ public static class MarketingExtensions
         {
             var address = GatewayExtensions.AddressOf(builder.Configuration, name, defaultAddress);
             builder.Services.AddHttpClient(name, c => c.BaseAddress = new Uri(address))
+                .AddHttpMessageHandler<HealthyInstanceHandler>() // inside the resilience handler: each retry picks an available instance again
                 .AddStandardResilienceHandler(o =>
                 {
                     o.Retry.MaxRetryAttempts = 2;

@@ -3,6 +3,7 @@ using Gateway.Features.Access;
 using Microsoft.Net.Http.Headers;
 using Platform.ServiceDefaults.Admin;
 using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Health;
 using Yarp.ReverseProxy.Transforms;
 
 namespace Gateway.Features.Proxy;
@@ -30,9 +31,14 @@ public static class GatewayExtensions
     /// <summary>The upload route that is streamed without a gateway body limit (Ingestion's <c>Imports__MaxFileBytes</c> applies).</summary>
     public const string ImportsPath = "/ingestion/v1/imports";
 
+    /// <summary>How often each instance of a service with several is asked <c>/health/ready</c>.</summary>
+    public static readonly TimeSpan HealthProbeInterval = TimeSpan.FromSeconds(2);
+
     /// <summary>
     /// Routes <c>/{service}/{**rest}</c> to that service with the prefix removed, e.g. <c>/ingestion/v1/customers</c>
-    /// to Ingestion's <c>/v1/customers</c>. Addresses come from configuration <c>Services:Ingestion</c> etc.
+    /// to Ingestion's <c>/v1/customers</c>. Addresses come from configuration <c>Services:Ingestion</c> etc.: one address,
+    /// or several instances' separated by commas (<see cref="ServiceAddresses"/>), which the proxy balances; see
+    /// <see cref="HealthChecks"/> for how a dead instance is left out.
     /// Request bodies are limited to <see cref="MaxRequestBodyBytes"/>, except <c>POST /ingestion/v1/imports</c>: files
     /// are streamed through with no limit of the gateway's own, so Ingestion's limit is the only one (a second, smaller
     /// limit here refused 35 MB files that Ingestion accepts). A body over <see cref="ExpectContinueAboveBytes"/> (or of
@@ -47,7 +53,7 @@ public static class GatewayExtensions
         foreach (var (name, defaultAddress) in Services)
         {
             var prefix = "/" + name.ToLowerInvariant();
-            var address = AddressOf(builder.Configuration, name, defaultAddress);
+            var addresses = ServiceAddresses.Of(builder.Configuration, name, defaultAddress);
             routes.Add(new RouteConfig
             {
                 RouteId = name,
@@ -70,10 +76,13 @@ public static class GatewayExtensions
             clusters.Add(new ClusterConfig
             {
                 ClusterId = name,
-                Destinations = new Dictionary<string, DestinationConfig>(StringComparer.Ordinal) { ["primary"] = new() { Address = address } },
+                Destinations = addresses.Select((a, i) => (Name: ServiceAddresses.DestinationName(i), Address: a))
+                    .ToDictionary(d => d.Name, d => new DestinationConfig { Address = d.Address }, StringComparer.Ordinal),
+                HealthCheck = addresses.Count > 1 ? HealthChecks : null,
             });
         }
 
+        builder.Services.AddTransient<HealthyInstanceHandler>();
         var adminKey = builder.Configuration[AdminApiKey.ConfigurationKey];
         builder.Services.AddReverseProxy().LoadFromMemory(routes, clusters).AddTransforms(context => context.AddRequestTransform(transform =>
         {
@@ -88,9 +97,50 @@ public static class GatewayExtensions
         return builder;
     }
 
-    /// <summary>The address of service <paramref name="name"/>: configuration <c>Services:{name}</c>, else <paramref name="defaultAddress"/>.</summary>
+    /// <summary>
+    /// Health of the instances of a service that has several: each is asked <c>/health/ready</c> every
+    /// <see cref="HealthProbeInterval"/> and left out after two failures in a row (back after the first success); one
+    /// that refuses a connection or fails a forwarded request is left out at once (<see cref="AnotherInstance"/>, and
+    /// YARP's transport failure rate). When none is healthy, all are tried (a wrong verdict never shuts the service).
+    /// </summary>
+    public static readonly HealthCheckConfig HealthChecks = new()
+    {
+        Active = new ActiveHealthCheckConfig
+        {
+            Enabled = true,
+            Interval = HealthProbeInterval,
+            Timeout = TimeSpan.FromSeconds(2),
+            Policy = "ConsecutiveFailures",
+            Path = "/health/ready",
+        },
+        Passive = new PassiveHealthCheckConfig { Enabled = true, Policy = "TransportFailureRate", ReactivationPeriod = AnotherInstance.DeadFor },
+        AvailableDestinationsPolicy = HealthCheckConstants.AvailableDestinations.HealthyOrPanic,
+    };
+
+    /// <summary>
+    /// The proxy's pipeline: a request that did not reach the chosen instance goes to another (<see cref="AnotherInstance"/>),
+    /// then YARP's own steps (session affinity, load balancing, passive health).
+    /// </summary>
+    public static WebApplication MapGatewayProxy(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapReverseProxy(proxy =>
+        {
+            proxy.Use(AnotherInstance.RetryAsync);
+            proxy.UseSessionAffinity();
+            proxy.UseLoadBalancing();
+            proxy.UsePassiveHealthChecks();
+        });
+        return app;
+    }
+
+    /// <summary>
+    /// The default address of service <paramref name="name"/>: the first of configuration <c>Services:{name}</c>, else
+    /// <paramref name="defaultAddress"/>. The gateway's own calls go there (through <see cref="HealthyInstanceHandler"/>,
+    /// which picks another instance while that one is down).
+    /// </summary>
     public static string AddressOf(IConfiguration configuration, string name, string defaultAddress) =>
-        configuration[$"Services:{name}"] is { Length: > 0 } configured ? configured : defaultAddress;
+        ServiceAddresses.Of(configuration, name, defaultAddress)[0];
 
     /// <summary>
     /// The client's key never reaches a service: its <c>Authorization</c> header and the sign-in cookie are removed. A

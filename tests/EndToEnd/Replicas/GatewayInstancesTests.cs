@@ -1,0 +1,68 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using EndToEnd.ApiKeys;
+
+namespace EndToEnd.Replicas;
+
+/// <summary>
+/// A service configured with several instances (<c>Services:Measurement</c> = two addresses separated by a comma): the
+/// gateway balances over them, and one that refuses connections costs no request, whatever its method.
+/// </summary>
+public sealed class GatewayInstancesTests : IAsyncLifetime
+{
+    private readonly RecordingBackend _first = new();
+    private readonly RecordingBackend _second = new();
+    private readonly string _dead = $"http://127.0.0.1:{UnusedPort()}";
+    private TestGateway _balanced = null!;
+    private TestGateway _deadFirst = null!;
+
+    public async Task InitializeAsync()
+    {
+        _balanced = await TestGateway.StartAsync("instances", new Dictionary<string, string?> { ["Services:Measurement"] = $"{_first.Url},{_second.Url}" });
+        _deadFirst = await TestGateway.StartAsync("instances_dead", new Dictionary<string, string?> { ["Services:Measurement"] = $"{_dead}, {_second.Url}" });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _balanced.DisposeAsync();
+        await _deadFirst.DisposeAsync();
+        _first.Dispose();
+        _second.Dispose();
+    }
+
+    [Fact]
+    public async Task Requests_AreSpreadOverEveryInstance()
+    {
+        using var client = _balanced.CreateClient();
+        for (var i = 0; i < 40; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/measurement/v1/results?i={i}")).StatusCode);
+        }
+
+        Assert.Contains(_first.Requests, r => r.Path == "/v1/results");
+        Assert.Contains(_second.Requests, r => r.Path == "/v1/results");
+    }
+
+    [Fact]
+    public async Task AnInstanceThatRefusesConnections_CostsNoRequest_GetOrPost()
+    {
+        using var client = _deadFirst.CreateClient();
+        for (var i = 0; i < 20; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/measurement/v1/results?get={i}")).StatusCode);
+            using var body = new StringContent($"{{\"i\":{i}}}", Encoding.UTF8, "application/json");
+            Assert.Equal(HttpStatusCode.OK, (await client.PostAsync($"/measurement/v1/things?post={i}", body)).StatusCode);
+        }
+
+        Assert.Equal(20, _second.Requests.Count(r => r.Path == "/v1/results"));
+        Assert.Equal(20, _second.Requests.Count(r => r.Path == "/v1/things"));
+    }
+
+    private static int UnusedPort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+}
