@@ -20,11 +20,16 @@ public sealed class ReplicasTests(ReplicatedPlatform platform, ITestOutputHelper
     private const string Source = "bulk";
     private readonly HttpClient _client = platform.Client();
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public Task InitializeAsync() => platform.RestartKilledAsync(); // a test that failed half-way leaves none dead for the next
 
     public Task DisposeAsync()
     {
         output.WriteLine($"gateway probe: {platform.Probes} requests, {platform.ProbeFailures.Count} failed");
+        foreach (var failure in platform.ProbeFailures)
+        {
+            output.WriteLine(failure);
+        }
+
         _client.Dispose();
         return Task.CompletedTask;
     }
@@ -35,7 +40,7 @@ public sealed class ReplicasTests(ReplicatedPlatform platform, ITestOutputHelper
         const int Rows = 40_000;
         const int Customers = 8_000;
         var (csv, total) = TransactionsCsv(Rows, Customers, "first");
-        var importId = await UploadAsync(csv);
+        var importId = await UploadAsync(csv, Rows, total);
 
         // Kill the Ingestion instance that runs the import once it has committed a chunk or two, and a Segmentation
         // instance while it consumes the import's events.
@@ -63,7 +68,7 @@ public sealed class ReplicasTests(ReplicatedPlatform platform, ITestOutputHelper
 
         await platform.RestartAsync("Ingestion", killed);
         await platform.RestartAsync("Segmentation", 1);
-        await AssertPurchasesEverywhereAsync(Rows, total);
+        await AssertPurchasesEverywhereAsync();
         Assert.Empty(platform.ProbeFailures);
     }
 
@@ -109,21 +114,19 @@ public sealed class ReplicasTests(ReplicatedPlatform platform, ITestOutputHelper
             """, new { id = runId.ToString() });
         Assert.Equal(["abandoned", "succeeded"], outcomes);
 
-        // A snapshot of a segment of every buyer, while an instance of Segmentation and one of Campaigns are killed: the
-        // snapshot holds every member once, and Campaigns (which receives it in batches) holds the same members.
+        // A snapshot of every buyer through the gateway, and an instance of Segmentation killed as soon as it is taken
+        // (its outbox relay may be publishing the member batches: the other relay publishes what is left). The snapshot
+        // made by command at a campaign's launch is killed in the campaign test.
         var segment = await _client.PostAsJsonAsync("/segmentation/v1/segments", new { name = "buyers", rule = new { field = "orders_count", op = "gte", value = 1 } });
         Assert.True(segment.IsSuccessStatusCode, await segment.Content.ReadAsStringAsync());
         var segmentId = (await segment.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
         var buyers = await platform.ScalarAsync<long>("Segmentation", "SELECT count(*) FROM customer_purchases WHERE orders_count >= 1");
-        var snapshotTask = _client.PostAsJsonAsync($"/segmentation/v1/segments/{segmentId}/snapshots", new { purpose = "replicas" });
-        await Eventually.TrueAsync(async () => await platform.ScalarAsync<long>("Campaigns", "SELECT count(*) FROM segments WHERE segment_id = @segmentId", new { segmentId }) == 1,
-            "the segment in Campaigns' catalog");
-        platform.Kill("Campaigns", 0);
-        var snapshot = await snapshotTask;
+        var snapshot = await _client.PostAsJsonAsync($"/segmentation/v1/segments/{segmentId}/snapshots", new { purpose = "replicas" });
+        platform.Kill("Segmentation", 0);
         Assert.True(snapshot.IsSuccessStatusCode, await snapshot.Content.ReadAsStringAsync());
-        var snapshotId = (await snapshot.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("snapshotId").GetGuid();
-        Assert.Equal(buyers, await platform.ScalarAsync<long>("Segmentation", "SELECT count(*) FROM snapshot_members WHERE snapshot_id = @snapshotId", new { snapshotId }));
-        await platform.RestartAsync("Campaigns", 0);
+        var snapshotId = (await snapshot.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        Assert.Equal(buyers, await platform.ScalarAsync<long>("Segmentation", "SELECT count(*) FROM segment_snapshot_members WHERE snapshot_id = @snapshotId", new { snapshotId }));
+        await platform.RestartAsync("Segmentation", 0);
         Assert.Empty(platform.ProbeFailures);
     }
 
@@ -281,14 +284,15 @@ public sealed class ReplicasTests(ReplicatedPlatform platform, ITestOutputHelper
         }
 
         var (csv, total) = TransactionsCsv(20_000, 8_000, "scoring");
-        var importId = await UploadAsync(csv);
+        var importId = await UploadAsync(csv, 20_000, total);
         await Eventually.TrueAsync(async () => await ImportStatusAsync(importId) == "completed", "the import", TimeSpan.FromMinutes(3));
-        await AssertPurchasesEverywhereAsync(20_000, total);
+        await AssertPurchasesEverywhereAsync();
     }
 
-    // Segmentation and Measurement hold every order of the file once: counts and sums as the file has them.
-    private async Task AssertPurchasesEverywhereAsync(long rows, decimal total)
+    // Segmentation and Measurement hold every order uploaded once: counts and sums as the files have them.
+    private async Task AssertPurchasesEverywhereAsync()
     {
+        var (rows, total) = platform.Uploaded;
         const string Segmentation = "SELECT coalesce(sum(orders_count), 0) AS Count, coalesce(sum(net_revenue), 0) AS Net FROM customer_purchases";
         const string Measurement = "SELECT count(*) AS Count, coalesce(sum(net_amount), 0) AS Net FROM purchases";
         (long Count, decimal Net) expected = (rows, total);
@@ -316,12 +320,13 @@ public sealed class ReplicasTests(ReplicatedPlatform platform, ITestOutputHelper
         return (csv.ToString(), total);
     }
 
-    private async Task<Guid> UploadAsync(string csv)
+    private async Task<Guid> UploadAsync(string csv, long rows, decimal total)
     {
         using var content = new StringContent(csv, Encoding.UTF8);
         content.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
         var upload = await _client.PostAsync("/ingestion/v1/imports?kind=transactions&createCustomers=true&currency=USD", content);
         Assert.True(upload.StatusCode == HttpStatusCode.Accepted, await upload.Content.ReadAsStringAsync());
+        platform.Uploaded = (platform.Uploaded.Rows + rows, platform.Uploaded.Total + total);
         return (await upload.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("importId").GetGuid();
     }
 
