@@ -6,6 +6,7 @@ using Benchmarks;
 //        Benchmarks freshness [--preload N] [--customers N] [--rebuild] [--prefix NAME] [--rate N] [--seconds N]
 //        Benchmarks campaigns [--members N]
 //        Benchmarks measurement [--members N] [--transactions N]
+//        Benchmarks replicas [--rows N] [--seconds N] [--members N]
 // Reads the server settings from the environment (./deploy/platform bench exports them).
 var settings = BenchSettings.FromEnvironment();
 var command = args.FirstOrDefault() ?? "help";
@@ -51,11 +52,14 @@ switch (command)
     case "measurement":
         await new MeasurementBenchmark(settings).RunAsync(Option("--members", 1_000_000), Option("--transactions", 5_000_000));
         break;
+    case "replicas":
+        await new ReplicasBenchmark(settings).RunAsync(Option("--rows", 200_000), Option("--seconds", 15), Option("--members", 20_000));
+        break;
     case "segmentation":
         await new SegmentationBenchmark(settings).RunAsync(Option("--customers", 1_000_000), Option("--transactions", 5_000_000));
         break;
     default:
-        Console.WriteLine("usage: Benchmarks ingest [--preload N] [--customers N] [--rebuild] [--prefix NAME] [--rows N] [--seconds N] [--skip-single] [--skip-bulk] | segmentation [--customers N] [--transactions N] | freshness [--preload N] [--customers N] [--rebuild] [--prefix NAME] [--rate N] [--seconds N] | campaigns [--members N] | measurement [--members N] [--transactions N]");
+        Console.WriteLine("usage: Benchmarks ingest [--preload N] [--customers N] [--rebuild] [--prefix NAME] [--rows N] [--seconds N] [--skip-single] [--skip-bulk] | segmentation [--customers N] [--transactions N] | freshness [--preload N] [--customers N] [--rebuild] [--prefix NAME] [--rate N] [--seconds N] | campaigns [--members N] | measurement [--members N] [--transactions N] | replicas [--rows N] [--seconds N] [--members N]");
         return 2;
 }
 
