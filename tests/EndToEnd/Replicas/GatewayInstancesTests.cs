@@ -59,6 +59,52 @@ public sealed class GatewayInstancesTests : IAsyncLifetime
         Assert.Equal(20, _second.Requests.Count(r => r.Path == "/v1/things"));
     }
 
+    [Fact]
+    public async Task WhenTheAvailableInstanceFails_OneHeldForDeadIsTried_ItMayBeBack()
+    {
+        // The first instance refuses a request (the gateway holds it for dead for a while), then comes back on its
+        // address; the second one dies. The next request is answered by the first, not a 502.
+        var port = UnusedPort();
+        var second = new RecordingBackend();
+        await using var gateway = await TestGateway.StartAsync("instances_back", new Dictionary<string, string?> { ["Services:Measurement"] = $"http://127.0.0.1:{port},{second.Url}" });
+        using var client = gateway.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/measurement/v1/results?first")).StatusCode);
+        Assert.Contains(second.Requests, r => r.Path == "/v1/results");
+
+        using var back = new HttpListener();
+        back.Prefixes.Add($"http://127.0.0.1:{port}/");
+        back.Start();
+        var paths = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var answering = AnswerAsync(back, paths);
+        second.Dispose();
+
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/measurement/v1/results?again")).StatusCode);
+        Assert.Contains("/v1/results", paths);
+        back.Stop();
+        await answering;
+    }
+
+    // Answers 200 to everything (the gateway's health probes included) until stopped, keeping each path.
+    private static async Task AnswerAsync(HttpListener listener, System.Collections.Concurrent.ConcurrentQueue<string> paths)
+    {
+        while (true)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await listener.GetContextAsync();
+            }
+            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            {
+                return;
+            }
+
+            paths.Enqueue(context.Request.Url!.AbsolutePath);
+            context.Response.StatusCode = 200;
+            context.Response.Close();
+        }
+    }
+
     private static int UnusedPort()
     {
         using var probe = new TcpListener(IPAddress.Loopback, 0);

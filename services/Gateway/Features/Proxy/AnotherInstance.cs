@@ -11,7 +11,8 @@ namespace Gateway.Features.Proxy;
 /// refused (nothing was sent: a stopped or killed instance, any method), and for GET, HEAD and OPTIONS when the instance
 /// failed before its answer began (a crash mid-request: nothing it does for a read matters). The instance is taken out
 /// of the balancing at once (passive health, <see cref="DeadFor"/>), until the active health check or that period
-/// brings it back. A POST that reached an instance that then died gets the 502 (it may have been done).
+/// brings it back. When every available instance failed, the others are tried too. A POST that reached an instance
+/// that then died gets the 502 (it may have been done).
 /// </summary>
 public static class AnotherInstance
 {
@@ -44,7 +45,14 @@ public static class AnotherInstance
                 context.RequestServices.GetRequiredService<IDestinationHealthUpdater>().SetPassive(cluster, failed, DestinationHealth.Unhealthy, DeadFor);
             }
 
+            // The available ones first; else any other, also one the health checks still hold for dead (it may be back:
+            // a restarted instance stays out for up to DeadFor, and its twin may be the one that just failed).
             var others = candidates.Where(d => !tried.Contains(d)).ToList();
+            if (others.Count == 0)
+            {
+                others = proxy.AllDestinations.Where(d => !tried.Contains(d)).ToList();
+            }
+
             if (others.Count == 0)
             {
                 return; // every instance failed: the 502 stands
