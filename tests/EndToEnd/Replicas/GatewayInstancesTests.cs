@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text;
 using EndToEnd.ApiKeys;
@@ -42,6 +43,21 @@ public sealed class GatewayInstancesTests : IAsyncLifetime
 
         Assert.Contains(_first.Requests, r => r.Path == "/v1/results");
         Assert.Contains(_second.Requests, r => r.Path == "/v1/results");
+    }
+
+    [Fact]
+    public async Task MovingASimulatedClock_ReachesEveryInstance_WithTheGatewaysAdminKey()
+    {
+        using var admin = _balanced.CreateClient(key: TestGateway.AdminKey);
+
+        var moved = await admin.PostAsJsonAsync("/measurement/admin/clock", new { advanceTo = "2026-03-01T00:00:00Z" });
+
+        Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
+        Assert.All(new[] { _first, _second }, backend =>
+        {
+            var (_, headers) = Assert.Single(backend.Requests, r => r.Path == "/admin/clock");
+            Assert.Equal("Bearer " + TestGateway.AdminKey, headers["Authorization"]);
+        });
     }
 
     [Fact]

@@ -83,6 +83,7 @@ public static class GatewayExtensions
         }
 
         builder.Services.AddTransient<HealthyInstanceHandler>();
+        builder.Services.AddHttpClient(EveryInstanceClock.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(30));
         var adminKey = builder.Configuration[AdminApiKey.ConfigurationKey];
         builder.Services.AddReverseProxy().LoadFromMemory(routes, clusters).AddTransforms(context => context.AddRequestTransform(transform =>
         {
@@ -118,14 +119,16 @@ public static class GatewayExtensions
     };
 
     /// <summary>
-    /// The proxy's pipeline: a request that did not reach the chosen instance goes to another (<see cref="AnotherInstance"/>),
-    /// then YARP's own steps (session affinity, load balancing, passive health).
+    /// The proxy's pipeline: a simulated clock is moved on every instance (<see cref="EveryInstanceClock"/>); a request
+    /// that did not reach the chosen instance goes to another (<see cref="AnotherInstance"/>); then YARP's own steps
+    /// (session affinity, load balancing, passive health).
     /// </summary>
     public static WebApplication MapGatewayProxy(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
         app.MapReverseProxy(proxy =>
         {
+            proxy.Use(EveryInstanceClock.SendAsync);
             proxy.Use(AnotherInstance.RetryAsync);
             proxy.UseSessionAffinity();
             proxy.UseLoadBalancing();
