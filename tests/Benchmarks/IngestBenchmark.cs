@@ -71,7 +71,9 @@ internal sealed class IngestBenchmark(BenchSettings settings, IngestPlatform pla
         Directory.CreateDirectory(settings.WorkDirectory);
         await File.WriteAllTextAsync(script, """
             local counter = 0
-            local prefix = "x"
+            -- A global, not a local: thread:set sets the thread's global, and a local here would hide it, so every
+            -- thread of every run would send the same order ids (replays, not new orders).
+            prefix = "x"
             function setup(thread)
               thread:set("prefix", string.format("%d-%d", os.time(), math.random(1, 1000000000)))
             end
