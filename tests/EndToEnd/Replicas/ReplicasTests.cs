@@ -60,10 +60,17 @@ public sealed class ReplicasTests(ReplicatedPlatform platform, ITestOutputHelper
         Assert.True(report.RootElement.GetProperty("status").GetString() == "completed", finished);
         Assert.Equal(Rows, report.RootElement.GetProperty("rowsNew").GetInt64());
         Assert.Equal(0, report.RootElement.GetProperty("errorCount").GetInt64());
-        var runs = await platform.QueryAsync<(string Outcome, long Count)>("Ingestion", """
+        // The import's status commits with its last chunk; the scheduler records the run's outcome just after, in its
+        // own transaction: wait for that record before counting.
+        const string RunsSql = """
             SELECT r.outcome, count(*) FROM job_runs r JOIN jobs j ON j.id = r.job_id
             WHERE j.kind = 'ingestion.import' AND j.payload->>'importId' = @id GROUP BY r.outcome
-            """, new { id = importId.ToString() });
+            """;
+        var runs = await Eventually.ValueAsync(async () =>
+        {
+            var found = await platform.QueryAsync<(string Outcome, long Count)>("Ingestion", RunsSql, new { id = importId.ToString() });
+            return found.Any(r => r.Outcome == "succeeded") ? found : null;
+        }, "the import job's succeeded run recorded");
         Assert.Equal(1, runs.Where(r => r.Outcome == "succeeded").Sum(r => r.Count));
 
         await platform.RestartAsync("Ingestion", killed);
@@ -109,9 +116,14 @@ public sealed class ReplicasTests(ReplicatedPlatform platform, ITestOutputHelper
         Assert.Equal(profiles, await platform.ScalarAsync<long>("Segmentation", "SELECT count(*) FROM customer_scores WHERE run_id = @runId", new { runId }));
         Assert.Equal(profiles, await platform.ScalarAsync<long>("Segmentation", "SELECT count(*) FROM customer_scores"));
         Assert.Equal(1L, await platform.ScalarAsync<long>("Segmentation", "SELECT count(*) FROM score_runs WHERE id = @runId AND run_number IS NOT NULL", new { runId }));
-        var outcomes = await platform.QueryAsync<string>("Segmentation", """
-            SELECT r.outcome FROM job_runs r JOIN jobs j ON j.id = r.job_id WHERE j.payload->>'runId' = @id ORDER BY r.started_at
-            """, new { id = runId.ToString() });
+        // The run's status commits before the scheduler records the attempt's outcome: wait for the successful one.
+        var outcomes = await Eventually.ValueAsync(async () =>
+        {
+            var found = await platform.QueryAsync<string>("Segmentation", """
+                SELECT r.outcome FROM job_runs r JOIN jobs j ON j.id = r.job_id WHERE j.payload->>'runId' = @id ORDER BY r.started_at
+                """, new { id = runId.ToString() });
+            return found.Contains("succeeded") ? found : null;
+        }, "the scoring job's succeeded attempt recorded");
         Assert.Equal(["abandoned", "succeeded"], outcomes);
 
         // A snapshot of every buyer through the gateway, and an instance of Segmentation killed as soon as it is taken
@@ -233,11 +245,16 @@ public sealed class ReplicasTests(ReplicatedPlatform platform, ITestOutputHelper
             """, new { campaignId }));
 
         // Every scheduled step job ran to success once (attempts cut by a kill are 'abandoned', never a second success).
-        var stepJobs = await platform.QueryAsync<(Guid Id, string Status, long Succeeded)>("Campaigns", """
-            SELECT j.id, j.status, count(*) FILTER (WHERE r.outcome = 'succeeded')
-            FROM jobs j LEFT JOIN job_runs r ON r.job_id = j.id
-            WHERE j.kind = 'campaigns.dispatch-step' AND j.payload->>'campaignId' = @id GROUP BY j.id, j.status
-            """, new { id = campaignId.ToString() });
+        // The last contacts commit before the scheduler records the step job's outcome: wait until both jobs ended.
+        var stepJobs = await Eventually.ValueAsync(async () =>
+        {
+            var found = await platform.QueryAsync<(Guid Id, string Status, long Succeeded)>("Campaigns", """
+                SELECT j.id, j.status, count(*) FILTER (WHERE r.outcome = 'succeeded')
+                FROM jobs j LEFT JOIN job_runs r ON r.job_id = j.id
+                WHERE j.kind = 'campaigns.dispatch-step' AND j.payload->>'campaignId' = @id GROUP BY j.id, j.status
+                """, new { id = campaignId.ToString() });
+            return found.Count == 2 && found.All(j => j.Status is "succeeded" or "dead") ? found : null;
+        }, "both step jobs ended");
         Assert.Equal(2, stepJobs.Count);
         Assert.All(stepJobs, j => Assert.True(j.Status == "succeeded" && j.Succeeded == 1, $"step job {j.Id}: {j.Status}, {j.Succeeded} successful runs"));
 
