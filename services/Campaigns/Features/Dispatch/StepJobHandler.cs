@@ -21,7 +21,8 @@ public sealed class StepJobHandler(NpgsqlDataSource db, Outbox outbox, DeliveryB
     : IJobHandler<StepJob>
 {
     /// <summary>Dispatch chunks of all campaigns take turns: frequency caps and capacity count contacts of all of them.</summary>
-    internal const long DispatchLock = 0x636f6e7461637473; // "contacts"
+    /// <remarks>Public so that a test can hold it to catch a step job while it runs.</remarks>
+    public const long DispatchLock = 0x636f6e7461637473; // "contacts"
 
     private const string LockSql = "SELECT pg_advisory_xact_lock(@Lock)";
 
