@@ -13,8 +13,9 @@ namespace Platform.Data;
 /// </summary>
 public static class ErasureLock
 {
-    // Arbitrary, shared by all replicas; not the migration runner's key.
-    private const long LockKey = 7_290_412_101;
+    /// <summary>The advisory lock's key (public so that a test can hold it to stop writers at a known point).</summary>
+    /// <remarks>Arbitrary, shared by all replicas; not the migration runner's key.</remarks>
+    public const long LockKey = 7_290_412_101;
 
     /// <summary>For writers of per-customer rows; take it before checking the tombstones.</summary>
     public static Task LockSharedAsync(NpgsqlTransaction tx, CancellationToken ct) =>

@@ -17,8 +17,9 @@ namespace Segmentation.Features.Scoring;
 /// </summary>
 public sealed partial class ScoringRunner(NpgsqlDataSource dataSource, ScoresPublisher publisher, TimeProvider time, ILogger<ScoringRunner> logger)
 {
-    // Arbitrary, shared by all replicas; distinct from the migration and erasure locks.
-    private const long LockKey = 7_290_412_102;
+    /// <summary>The advisory lock that serializes scoring runs across replicas (public so that a test can hold it to catch a run while it runs).</summary>
+    /// <remarks>Arbitrary, shared by all replicas; distinct from the migration and erasure locks.</remarks>
+    public const long LockKey = 7_290_412_102;
 
     // Purchases as they are now: the running aggregates, one row per customer (the fast path).
     private const string CurrentPurchasesSql = $"""
