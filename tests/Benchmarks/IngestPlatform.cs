@@ -45,9 +45,11 @@ internal sealed class IngestPlatform : IDisposable
     /// <summary>
     /// Starts the three services on the benchmark's databases, preloaded with <paramref name="preload"/> transactions of
     /// <paramref name="customers"/> customers (rebuilt when <paramref name="rebuild"/> is set or the kept databases were
-    /// filled for another N or another schema).
+    /// filled for another N or another schema). Without <paramref name="consumers"/> only Ingestion runs: what it does
+    /// when Segmentation and Measurement consume on other hosts (their events are published to exchanges nothing is
+    /// bound to, so the broker drops them, and their databases miss this run's rows).
     /// </summary>
-    public static async Task<IngestPlatform> StartAsync(BenchSettings settings, string prefix, long preload, int customers, bool rebuild)
+    public static async Task<IngestPlatform> StartAsync(BenchSettings settings, string prefix, long preload, int customers, bool rebuild, bool consumers = true)
     {
         string IngestionDatabase = prefix + "_ingestion", SegmentationDatabase = prefix + "_segmentation",
             MeasurementDatabase = prefix + "_measurement", CopyDatabase = prefix + "_copy";
@@ -73,9 +75,16 @@ internal sealed class IngestPlatform : IDisposable
         try
         {
             services.Add(await BenchService.StartAsync(settings, "Ingestion", IngestionUrl, IngestionDatabase, VirtualHost, bench));
-            services.Add(await BenchService.StartAsync(settings, "Segmentation", SegmentationUrl, SegmentationDatabase, VirtualHost,
-                new Dictionary<string, string>(bench) { ["Scoring__Schedule__Enabled"] = "false" }));
-            services.Add(await BenchService.StartAsync(settings, "Measurement", MeasurementUrl, MeasurementDatabase, VirtualHost, bench));
+            if (consumers)
+            {
+                services.Add(await BenchService.StartAsync(settings, "Segmentation", SegmentationUrl, SegmentationDatabase, VirtualHost,
+                    new Dictionary<string, string>(bench) { ["Scoring__Schedule__Enabled"] = "false" }));
+                services.Add(await BenchService.StartAsync(settings, "Measurement", MeasurementUrl, MeasurementDatabase, VirtualHost, bench));
+            }
+            else
+            {
+                Console.WriteLine("[bench] --no-consumers: Ingestion alone (Segmentation and Measurement not started; their databases miss this run's rows)");
+            }
         }
         catch
         {

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Benchmarks;
 
-// Usage: Benchmarks ingest [--preload N] [--customers N] [--rebuild] [--prefix NAME] [--rows N] [--seconds N] [--skip-single] [--skip-bulk]
+// Usage: Benchmarks ingest [--preload N] [--customers N] [--rebuild] [--prefix NAME] [--rows N] [--seconds N] [--skip-single] [--skip-bulk] [--no-consumers]
 //        Benchmarks segmentation [--customers N] [--transactions N]
 //        Benchmarks freshness [--preload N] [--customers N] [--rebuild] [--prefix NAME] [--rate N] [--seconds N]
 //        Benchmarks campaigns [--members N]
@@ -17,7 +17,8 @@ int Option(string name, int fallback) =>
 // (default 10,000,000) of --customers customers (default 1,000,000), kept between runs (--rebuild: afresh); --prefix
 // names the databases (default bench_ingest), so the preloaded sets of two builds can be kept side by side.
 Task<IngestPlatform> StartIngestPlatform() => IngestPlatform.StartAsync(
-    settings, Array.IndexOf(args, "--prefix") is var p and >= 0 && p + 1 < args.Length ? args[p + 1] : "bench_ingest", Option("--preload", 10_000_000), Option("--customers", 1_000_000), args.Contains("--rebuild"));
+    settings, Array.IndexOf(args, "--prefix") is var p and >= 0 && p + 1 < args.Length ? args[p + 1] : "bench_ingest", Option("--preload", 10_000_000), Option("--customers", 1_000_000), args.Contains("--rebuild"),
+    consumers: command != "ingest" || !args.Contains("--no-consumers")); // freshness needs them
 
 switch (command)
 {
@@ -59,7 +60,7 @@ switch (command)
         await new SegmentationBenchmark(settings).RunAsync(Option("--customers", 1_000_000), Option("--transactions", 5_000_000));
         break;
     default:
-        Console.WriteLine("usage: Benchmarks ingest [--preload N] [--customers N] [--rebuild] [--prefix NAME] [--rows N] [--seconds N] [--skip-single] [--skip-bulk] | segmentation [--customers N] [--transactions N] | freshness [--preload N] [--customers N] [--rebuild] [--prefix NAME] [--rate N] [--seconds N] | campaigns [--members N] | measurement [--members N] [--transactions N] | replicas [--rows N] [--seconds N] [--members N]");
+        Console.WriteLine("usage: Benchmarks ingest [--preload N] [--customers N] [--rebuild] [--prefix NAME] [--rows N] [--seconds N] [--skip-single] [--skip-bulk] [--no-consumers] | segmentation [--customers N] [--transactions N] | freshness [--preload N] [--customers N] [--rebuild] [--prefix NAME] [--rate N] [--seconds N] | campaigns [--members N] | measurement [--members N] [--transactions N] | replicas [--rows N] [--seconds N] [--members N]");
         return 2;
 }
 
