@@ -1,5 +1,6 @@
 using MassTransit;
 using Platform.Contracts.Campaigns;
+using Platform.Contracts.Ingestion;
 using static Measurement.IntegrationTests.Attribution.TestEvents;
 
 namespace Measurement.IntegrationTests.Attribution;
@@ -37,7 +38,8 @@ public sealed class OrderAndRedeliveryTests : IAsyncLifetime
         using var b = new AttributionDriver(_second);
 
         // First database: as produced, every message checked. Second: shuffled, some messages delivered twice (same
-        // message id: the inbox), and every assignment batch also published anew under another message id.
+        // message id: the inbox), and every assignment batch and every batch of orders also published anew under another
+        // message id (past the inbox: each purchase is kept once by its key, customer, instant and transaction id).
         foreach (var e in events)
         {
             await a.SendAsync(e);
@@ -57,6 +59,11 @@ public sealed class OrderAndRedeliveryTests : IAsyncLifetime
             if (e is CustomersAssigned batch)
             {
                 await b.SendAsync(batch with { Assignments = [.. batch.Assignments] });
+            }
+
+            if (e is TransactionsRecorded orders)
+            {
+                await b.SendAsync(orders with { Transactions = [.. orders.Transactions] });
             }
         }
 

@@ -19,7 +19,7 @@ public sealed class TransactionsRecordedConsumer(Inbox inbox) : IConsumer<Transa
         FROM unnest(@TransactionIds, @CustomerIds, @OccurredAts, @Gross, @Discounts, @Costs, @IsReturns, @CampaignCodes, @PromotionCodes)
              AS u(transaction_id, customer_id, occurred_at, gross, discount, cost, is_return, campaign_code, promotion_code)
         WHERE NOT EXISTS (SELECT 1 FROM erased_customers e WHERE e.customer_id = u.customer_id)
-        ON CONFLICT (transaction_id) DO NOTHING
+        ON CONFLICT (customer_id, occurred_at, transaction_id) DO NOTHING
         RETURNING customer_id AS CustomerId, occurred_at AS OccurredAt, net_amount AS NetAmount, margin AS Margin,
                   is_return AS IsReturn, campaign_code AS CampaignCode, promotion_code AS PromotionCode
         """;
