@@ -44,8 +44,14 @@ public sealed class ScoringScheduleTests : IAsyncLifetime
         var runId = run.GetProperty("id").GetString();
 
         using var admin = _host.App.CreateAdminClient();
-        var jobs = await admin.GetFromJsonAsync<JsonElement>("/admin/jobs?kind=segmentation.scoring-run&status=succeeded");
-        var apiJob = jobs.EnumerateArray().Single(j => j.GetProperty("uniqueKey").ValueKind == JsonValueKind.Null);
+        // The run's status commits before the scheduler records the job's outcome, in its own transaction: wait for it.
+        var apiJobJson = await Eventually.ValueAsync(async () =>
+        {
+            var jobs = await admin.GetFromJsonAsync<JsonElement>("/admin/jobs?kind=segmentation.scoring-run&status=succeeded");
+            return jobs.EnumerateArray().Where(j => j.GetProperty("uniqueKey").ValueKind == JsonValueKind.Null).Select(j => j.GetRawText()).SingleOrDefault();
+        }, "the API-triggered scoring job recorded as succeeded");
+        using var apiJobDocument = JsonDocument.Parse(apiJobJson);
+        var apiJob = apiJobDocument.RootElement;
         Assert.Equal("succeeded", apiJob.GetProperty("status").GetString());
         var attempt = Assert.Single(apiJob.GetProperty("runs").EnumerateArray());
         Assert.Equal("succeeded", attempt.GetProperty("outcome").GetString());

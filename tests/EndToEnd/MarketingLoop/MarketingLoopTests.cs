@@ -50,6 +50,15 @@ public sealed class MarketingLoopTests(PlatformProcesses platform, ITestOutputHe
             ($"{c.Code}/{cell.Cell} revenue lift", cell.RevenueLift),
         })).Where(l => l.Item2?.Covers is not null).ToList();
         Assert.True(lifts.Count >= 8, $"only {lifts.Count} lifts with a truth");
+        if (lifts.Any(l => l.Item2!.Covers != true))
+        {
+            // What the services warned about, to tell a lost or late fact from chance (their last lines, warnings and errors).
+            output.WriteLine(string.Join('\n', platform.Output().Split('\n')
+                .Where(line => line.StartsWith("==", StringComparison.Ordinal) || line.Contains("warn", StringComparison.OrdinalIgnoreCase)
+                               || line.Contains("fail", StringComparison.OrdinalIgnoreCase) || line.Contains("exception", StringComparison.OrdinalIgnoreCase))
+                .TakeLast(300)));
+        }
+
         Assert.All(lifts, l => Assert.True(l.Item2!.Covers, $"{l.Item1}: [{l.Item2.Lower}, {l.Item2.Upper}] misses the truth {l.Item2.Truth}"));
         Assert.Equal(0, outcome.BadSignatures);
 
