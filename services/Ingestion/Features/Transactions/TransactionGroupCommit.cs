@@ -24,12 +24,10 @@ public sealed partial class TransactionGroupCommit(
     // (~10 orders instead of ~15 at 32 connections), i.e. more statements, commits and TransactionsRecorded events per
     // order for Ingestion, the relay and every consumer: 1,800–2,400 req/s with two, 2,800–3,000 with one
     // (docs/ingestion-performance.md).
-    private const int Writers = 1;
-
     private readonly Channel<Pending> _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(10_000)
     {
         SingleWriter = false,
-        SingleReader = false,
+        SingleReader = true,
         FullMode = BoundedChannelFullMode.Wait,
     });
 
@@ -41,8 +39,7 @@ public sealed partial class TransactionGroupCommit(
         return await pending.Result.Task.WaitAsync(ct);
     }
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(Enumerable.Range(0, Writers).Select(_ => RunWriterAsync(stoppingToken)));
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => RunWriterAsync(stoppingToken);
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
