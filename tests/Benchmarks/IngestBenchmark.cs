@@ -9,7 +9,7 @@ namespace Benchmarks;
 
 /// <summary>
 /// Ingestion benchmarks on the benchmark's own services and databases (<see cref="IngestPlatform"/>), preloaded with N
-/// transactions. Bulk: a generated CSV of new orders (the month after the preloaded three years, customers of the
+/// transactions. Bulk: a generated CSV of new orders (in the month <see cref="TargetMonth"/> chooses, customers of the
 /// preload) imported through the API until every TransactionsRecorded batch is published, against plain
 /// <c>psql \copy</c> of the same file into a table of the same shape holding the same preloaded rows, in the same run.
 /// Single: one transaction per request with 32 connections (wrk), against a bare endpoint of the same service that does
@@ -21,7 +21,16 @@ internal sealed class IngestBenchmark(BenchSettings settings, IngestPlatform pla
 
     private const int WarmUpRows = 50_000;
 
+    private DateTimeOffset _month = Preload.End;
+
     private const string TransactionsHeader = "source,order_id,customer_external_id,occurred_at,gross_amount,discount_amount,cost_amount,currency,quantity,channel,category,promotion_code";
+
+    /// <summary>Chooses the month this run's orders go into (<see cref="TargetMonth"/>) and says how full it is.</summary>
+    public async Task ChooseMonthAsync(string? forced)
+    {
+        (_month, var stored) = await TargetMonth.ChooseAsync(platform.IngestionConnectionString, forced);
+        Console.WriteLine($"[bench] this run's orders go into {_month:yyyy-MM}, whose partition holds {stored:N0} orders before the run{(forced is null ? " (the fewest of the past months; --month YYYY-MM chooses)" : "")}");
+    }
 
     public async Task RunBulkAsync(int rows, int customers)
     {
@@ -30,7 +39,7 @@ internal sealed class IngestBenchmark(BenchSettings settings, IngestPlatform pla
         var runId = DateTime.UtcNow.ToString("yyyyMMddHHmmss", Inv);
         var transactionsFile = Path.Combine(settings.WorkDirectory, $"transactions-{rows}-{runId}.csv");
         Console.WriteLine($"[bench] generating {rows:N0} new transactions of {customers:N0} preloaded customers in {settings.WorkDirectory}");
-        await GenerateTransactionsAsync(transactionsFile, rows, customers, runId);
+        await GenerateTransactionsAsync(transactionsFile, rows, customers, runId, _month);
         var bytes = new FileInfo(transactionsFile).Length;
         Console.WriteLine($"[bench] transactions file: {bytes / 1e6:N0} MB");
 
@@ -38,7 +47,7 @@ internal sealed class IngestBenchmark(BenchSettings settings, IngestPlatform pla
         // fifth of perf's samples of Ingestion in an import's first 25 s were in the JIT). A small import first, not
         // measured; its rows go into the COPY table too, so both sides stay the same size.
         var warmUpFile = Path.Combine(settings.WorkDirectory, $"transactions-warm-up-{runId}.csv");
-        await GenerateTransactionsAsync(warmUpFile, WarmUpRows, customers, runId + "w");
+        await GenerateTransactionsAsync(warmUpFile, WarmUpRows, customers, runId + "w", _month);
         await CopyAsync(warmUpFile);
         var warmUp = Stopwatch.StartNew();
         await WaitForImportAsync(platform.Ingestion.Http, await PostImportAsync(platform.Ingestion.Http, "transactions", warmUpFile, ""));
@@ -93,10 +102,11 @@ internal sealed class IngestBenchmark(BenchSettings settings, IngestPlatform pla
             end
             function request()
               counter = counter + 1
-              local body = string.format('{"source":"load","orderId":"%s-%d","customerExternalId":"L%d","occurredAt":"2026-11-15T12:00:00Z","grossAmount":25.00,"discountAmount":2.50,"currency":"EUR","quantity":1,"channel":"web"}', prefix, counter, counter % 1000)
+              local body = string.format('{"source":"load","orderId":"%s-%d","customerExternalId":"L%d","occurredAt":"OCCURRED_AT","grossAmount":25.00,"discountAmount":2.50,"currency":"EUR","quantity":1,"channel":"web"}', prefix, counter, counter % 1000)
               return wrk.format("POST", nil, { ["Content-Type"] = "application/json", ["Authorization"] = "Bearer ADMIN_KEY" }, body)
             end
-            """.Replace("ADMIN_KEY", settings.AdminApiKey, StringComparison.Ordinal));
+            """.Replace("ADMIN_KEY", settings.AdminApiKey, StringComparison.Ordinal)
+            .Replace("OCCURRED_AT", _month.AddDays(14).AddHours(12).ToString("yyyy-MM-ddTHH:mm:ssZ", Inv), StringComparison.Ordinal));
         // The bare endpoint needs the admin key (sent to both endpoints, so both requests are alike) and exists only in a
         // service started with Benchmark__Enabled=true (deploy/platform bench starts them so).
         using (var probe = new HttpRequestMessage(HttpMethod.Post, "/admin/noop"))
@@ -180,21 +190,21 @@ internal sealed class IngestBenchmark(BenchSettings settings, IngestPlatform pla
         }
     }
 
-    private static async Task GenerateTransactionsAsync(string file, int rows, int customers, string runId)
+    private static async Task GenerateTransactionsAsync(string file, int rows, int customers, string runId, DateTimeOffset month)
     {
         await using var writer = new StreamWriter(file, false, new UTF8Encoding(false), 1 << 20);
         await writer.WriteLineAsync(TransactionsHeader);
         var random = new Random(11);
         string[] channels = ["web", "store", "phone"];
         string[] categories = ["books", "music", "garden", "toys", "food"];
-        // New orders: the month after the preloaded years, a few customers buying much more than most (as preloaded).
-        var start = Preload.End;
+        // New orders of the chosen month, a few customers buying much more than most (as preloaded).
+        var start = month;
         for (var i = 0; i < rows; i++)
         {
             var gross = Math.Round((decimal)(5 + random.NextDouble() * 195), 2);
             var discount = random.Next(4) == 0 ? Math.Round(gross * 0.2m, 2) : 0m;
             var promo = discount > 0 ? "SPRING" : "";
-            var at = start.AddSeconds(random.Next(0, 29 * 86400));
+            var at = start.AddSeconds(random.Next(0, TargetMonth.Days * 86400));
             await writer.WriteLineAsync(string.Create(Inv,
                 $"bench,{runId}-{i},C{(int)(Math.Pow(random.NextDouble(), 1.7) * customers)},{at:yyyy-MM-ddTHH:mm:ssZ},{gross},{discount},{Math.Round(gross * 0.6m, 2)},EUR,{1 + random.Next(3)},{channels[random.Next(3)]},{categories[random.Next(5)]},{promo}"));
         }

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Benchmarks;
 
-// Usage: Benchmarks ingest [--preload N] [--customers N] [--rebuild] [--prefix NAME] [--rows N] [--seconds N] [--skip-single] [--skip-bulk] [--no-consumers]
+// Usage: Benchmarks ingest [--preload N] [--customers N] [--rebuild] [--prefix NAME] [--rows N] [--seconds N] [--skip-single] [--skip-bulk] [--no-consumers] [--month YYYY-MM]
 //        Benchmarks segmentation [--customers N] [--transactions N]
 //        Benchmarks freshness [--preload N] [--customers N] [--rebuild] [--prefix NAME] [--rate N] [--seconds N]
 //        Benchmarks campaigns [--members N]
@@ -26,6 +26,7 @@ switch (command)
         using (var platform = await StartIngestPlatform())
         {
             var bench = new IngestBenchmark(settings, platform);
+            await bench.ChooseMonthAsync(Array.IndexOf(args, "--month") is var m and >= 0 && m + 1 < args.Length ? args[m + 1] : null);
             // Single requests first: after the bulk run Segmentation is still working through a million events on the
             // same cores, which would be measured instead.
             if (!args.Contains("--skip-single"))
@@ -60,7 +61,7 @@ switch (command)
         await new SegmentationBenchmark(settings).RunAsync(Option("--customers", 1_000_000), Option("--transactions", 5_000_000));
         break;
     default:
-        Console.WriteLine("usage: Benchmarks ingest [--preload N] [--customers N] [--rebuild] [--prefix NAME] [--rows N] [--seconds N] [--skip-single] [--skip-bulk] [--no-consumers] | segmentation [--customers N] [--transactions N] | freshness [--preload N] [--customers N] [--rebuild] [--prefix NAME] [--rate N] [--seconds N] | campaigns [--members N] | measurement [--members N] [--transactions N] | replicas [--rows N] [--seconds N] [--members N]");
+        Console.WriteLine("usage: Benchmarks ingest [--preload N] [--customers N] [--rebuild] [--prefix NAME] [--rows N] [--seconds N] [--skip-single] [--skip-bulk] [--no-consumers] [--month YYYY-MM] | segmentation [--customers N] [--transactions N] | freshness [--preload N] [--customers N] [--rebuild] [--prefix NAME] [--rate N] [--seconds N] | campaigns [--members N] | measurement [--members N] [--transactions N] | replicas [--rows N] [--seconds N] [--members N]");
         return 2;
 }
 

@@ -201,6 +201,27 @@ public sealed partial class ManifestPolicyTests
 
     [Theory]
     [MemberData(nameof(Kustomizations))]
+    public async Task EveryDatabase_CompressesPageImagesAndKeepsItsWalWithinItsVolume(string name)
+    {
+        var report = await Manifests.RenderAndValidateAsync(name);
+
+        foreach (var service in Manifests.Services)
+        {
+            var cluster = report.Document("Cluster", $"{service}-db");
+            Assert.Equal("lz4", cluster.Text("spec", "postgresql", "parameters", "wal_compression"));
+            // The WAL may grow to max_wal_size: on its own volume (walStorage) or, without one, beside the data.
+            var wal = PostgresGigabytes(cluster.Text("spec", "postgresql", "parameters", "max_wal_size"));
+            var volume = Gibibytes(cluster.Text("spec", "walStorage", "size") ?? cluster.Text("spec", "storage", "size"));
+            Assert.True(wal >= 1 && wal <= volume / 2, $"{service}-db: max_wal_size {wal} GiB against a {volume} GiB volume");
+        }
+    }
+
+    /// <summary>A PostgreSQL size setting in GB (PostgreSQL's GB are 1024 MB, as Kubernetes' Gi).</summary>
+    private static int PostgresGigabytes(string? setting) =>
+        setting is not null && setting.EndsWith("GB", StringComparison.Ordinal) ? int.Parse(setting[..^2], System.Globalization.CultureInfo.InvariantCulture) : throw new InvalidOperationException($"not a GB setting: {setting}");
+
+    [Theory]
+    [MemberData(nameof(Kustomizations))]
     public async Task RabbitMq_IsAThreeNodeClusterWithThePlatformVhostAndTheComposeDeliveryLimitPolicy(string name)
     {
         var report = await Manifests.RenderAndValidateAsync(name);
