@@ -19,6 +19,13 @@ public sealed partial class Inbox(NpgsqlDataSource dataSource, TimeProvider time
         ON CONFLICT DO NOTHING
         """;
 
+    private const string RecordManySql = """
+        INSERT INTO inbox_messages (message_id, consumer, received_at)
+        SELECT id, @Consumer, @Now FROM unnest(@MessageIds) AS id
+        ON CONFLICT DO NOTHING
+        RETURNING message_id
+        """;
+
     /// <summary>
     /// Opens a transaction, records the message for <paramref name="consumer"/>, runs <paramref name="effect"/> in that
     /// transaction and commits. Returns false (and runs nothing) when the message was handled before.
@@ -43,6 +50,51 @@ public sealed partial class Inbox(NpgsqlDataSource dataSource, TimeProvider time
         await effect(tx, ct);
         await tx.CommitAsync(ct);
         return true;
+    }
+
+    /// <summary>
+    /// The batch form of <see cref="ProcessOnceAsync"/> (a consumer of <see cref="Batch{T}"/>): one transaction records
+    /// every message id of the batch for <paramref name="consumer"/>, runs <paramref name="effect"/> with the messages not
+    /// handled before (in batch order; an id twice in one batch counts once) and commits. Nothing runs when every message
+    /// was handled before. Returns how many messages the effect got.
+    /// </summary>
+    public async Task<int> ProcessBatchOnceAsync<T>(ConsumeContext<Batch<T>> context, string consumer, Func<NpgsqlTransaction, IReadOnlyList<T>, CancellationToken, Task> effect)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(effect);
+        var messages = context.Message.Select(m => (Id: m.MessageId
+            ?? throw new InvalidOperationException($"A message for {consumer} has no MessageId; the inbox cannot de-duplicate it."), m.Message)).ToList();
+        var ct = context.CancellationToken;
+
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        // Ids in order, so two batches recording overlapping ids (a redelivery to another replica) lock them in the same order.
+        var ids = messages.Select(m => m.Id).Distinct().Order().ToArray();
+        var recorded = (await connection.QueryAsync<Guid>(new CommandDefinition(
+            RecordManySql, new { MessageIds = ids, Consumer = consumer, Now = time.GetUtcNow() }, tx, cancellationToken: ct))).ToHashSet();
+        var fresh = new List<T>(messages.Count);
+        foreach (var (id, message) in messages)
+        {
+            if (recorded.Remove(id))
+            {
+                fresh.Add(message); // the first delivery of a new id
+            }
+            else
+            {
+                PlatformTelemetry.InboxDuplicates.Add(1);
+                LogDuplicate(logger, id, consumer);
+            }
+        }
+
+        if (fresh.Count == 0)
+        {
+            return 0;
+        }
+
+        await effect(tx, fresh, ct);
+        await tx.CommitAsync(ct);
+        return fresh.Count;
     }
 
     /// <summary>Records the message id inside <paramref name="transaction"/>; false if it was already there.</summary>

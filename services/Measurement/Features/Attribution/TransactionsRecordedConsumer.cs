@@ -9,8 +9,10 @@ namespace Measurement.Features.Attribution;
 /// Keeps every customer's purchases (a customer may join a campaign after buying, and cohorts are followed for months)
 /// once per transaction id, and adds the new ones to the buyers' memberships and targeted rows. Purchases of customers erased
 /// here are not kept. Net = gross − discount (returns carry negative amounts); margin = net − cost, unknown cost 0.
+/// Events are consumed in batches (<see cref="ConsumerBatches"/>): the transactions of every new event of a batch are
+/// stored and attributed by one set of statements in one database transaction.
 /// </summary>
-public sealed class TransactionsRecordedConsumer(Inbox inbox) : IConsumer<TransactionsRecorded>
+public sealed class TransactionsRecordedConsumer(Inbox inbox) : IConsumer<Batch<TransactionsRecorded>>
 {
     private const string Sql = """
         INSERT INTO purchases (transaction_id, customer_id, occurred_at, net_amount, margin, cost_known, is_return, campaign_code, promotion_code)
@@ -24,10 +26,10 @@ public sealed class TransactionsRecordedConsumer(Inbox inbox) : IConsumer<Transa
                   is_return AS IsReturn, campaign_code AS CampaignCode, promotion_code AS PromotionCode
         """;
 
-    public Task Consume(ConsumeContext<TransactionsRecorded> context) =>
-        inbox.ProcessOnceAsync(context, nameof(TransactionsRecordedConsumer), async (tx, ct) =>
+    public Task Consume(ConsumeContext<Batch<TransactionsRecorded>> context) =>
+        inbox.ProcessBatchOnceAsync(context, nameof(TransactionsRecordedConsumer), async (tx, events, ct) =>
         {
-            var t = context.Message.Transactions;
+            var t = events.SelectMany(e => e.Transactions).ToList();
             if (t.Count == 0)
             {
                 return;
@@ -52,4 +54,11 @@ public sealed class TransactionsRecordedConsumer(Inbox inbox) : IConsumer<Transa
             await MemberAttribution.LockAsync(tx, ct);
             await MemberAttribution.AddPurchasesAsync(tx, stored, ct);
         });
+}
+
+/// <summary>Batches of events, one at a time per replica: attribution is serial per database anyway (one lock).</summary>
+public sealed class TransactionsRecordedConsumerDefinition : ConsumerDefinition<TransactionsRecordedConsumer>
+{
+    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<TransactionsRecordedConsumer> consumerConfigurator, IRegistrationContext context) =>
+        consumerConfigurator.Options<BatchOptions>(ConsumerBatches.Configure);
 }

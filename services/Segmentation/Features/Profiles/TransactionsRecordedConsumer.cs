@@ -7,10 +7,11 @@ namespace Segmentation.Features.Profiles;
 
 /// <summary>
 /// Keeps each customer's purchase aggregates (counts, sums, first and last purchase) from new transactions. Counts and
-/// sums add and min/max take the extreme, so the order of events does not matter; the inbox makes a redelivered batch
-/// change nothing.
+/// sums add and min/max take the extreme, so the order of events does not matter; the inbox makes a redelivered event
+/// change nothing. Events are consumed in batches (see the definition below): the transactions of every new event of a
+/// batch are added by one statement in one database transaction.
 /// </summary>
-public sealed class TransactionsRecordedConsumer(Inbox inbox, TimeProvider time) : IConsumer<TransactionsRecorded>
+public sealed class TransactionsRecordedConsumer(Inbox inbox, TimeProvider time) : IConsumer<Batch<TransactionsRecorded>>
 {
     // The batch is aggregated per customer (and per customer, UTC day and kind; per customer and channel) in SQL, then
     // added in key order so two batches touching the same customers lock their rows in the same order (no deadlock).
@@ -96,10 +97,10 @@ public sealed class TransactionsRecordedConsumer(Inbox inbox, TimeProvider time)
             updated_at = excluded.updated_at
         """;
 
-    public Task Consume(ConsumeContext<TransactionsRecorded> context) =>
-        inbox.ProcessOnceAsync(context, nameof(TransactionsRecordedConsumer), async (tx, ct) =>
+    public Task Consume(ConsumeContext<Batch<TransactionsRecorded>> context) =>
+        inbox.ProcessBatchOnceAsync(context, nameof(TransactionsRecordedConsumer), async (tx, events, ct) =>
         {
-            var t = context.Message.Transactions;
+            var t = events.SelectMany(e => e.Transactions).ToList();
             if (t.Count == 0)
             {
                 return;
@@ -124,8 +125,11 @@ public sealed class TransactionsRecordedConsumer(Inbox inbox, TimeProvider time)
 /// <summary>
 /// One batch at a time per replica: batches of an import touch the same customers, so concurrent ones would mostly
 /// wait on each other's row locks (and, unsorted, deadlock); one at a time is as fast and uses fewer connections.
+/// A batch is up to <see cref="ConsumerBatches.MessageLimit"/> events waiting in the queue (each event is one
+/// group commit or import chunk of Ingestion), so under load one database transaction serves many events.
 /// </summary>
 public sealed class TransactionsRecordedConsumerDefinition : ConsumerDefinition<TransactionsRecordedConsumer>
 {
-    public TransactionsRecordedConsumerDefinition() => ConcurrentMessageLimit = 1;
+    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<TransactionsRecordedConsumer> consumerConfigurator, IRegistrationContext context) =>
+        consumerConfigurator.Options<BatchOptions>(ConsumerBatches.Configure);
 }
