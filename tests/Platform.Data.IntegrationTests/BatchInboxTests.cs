@@ -59,6 +59,29 @@ public sealed class BatchInboxTests : IAsyncLifetime
         Assert.Equal(3, await ScalarAsync("SELECT count(*) FROM inbox_messages WHERE consumer = 'EffectBatchConsumer'"));
     }
 
+    [Fact]
+    public async Task ConsumeBatch_WithAMessageAtFault_AppliesTheOthers_AndNotIt()
+    {
+        var bus = _host.Services.GetRequiredService<ITestHarness>().Bus;
+        var (a, poison, b) = (NewId.NextGuid(), NewId.NextGuid(), NewId.NextGuid());
+
+        await PublishAsync(bus, a, "a");
+        await PublishAsync(bus, poison, EffectBatchConsumer.Poison);
+        await PublishAsync(bus, b, "b");
+        await Eventually.TrueAsync(async () => await ScalarAsync("SELECT count(*) FROM effects WHERE name IN ('a', 'b') AND count = 1") == 2,
+            "the healthy messages of the batch applied");
+        Assert.Equal(0, await ScalarAsync($"SELECT count(*) FROM effects WHERE name = '{EffectBatchConsumer.Poison}'"));
+        Assert.Equal(0, await ScalarAsync($"SELECT count(*) FROM inbox_messages WHERE message_id = '{poison}'"));
+
+        // Replayed (as from the error queue, the batch's healthy messages with it): the healthy ones change nothing.
+        await PublishAsync(bus, a, "a");
+        await PublishAsync(bus, b, "b");
+        var marker = NewId.NextGuid();
+        await PublishAsync(bus, marker, "marker");
+        await Eventually.TrueAsync(async () => await ScalarAsync("SELECT coalesce(max(count), 0) FROM effects WHERE name = 'marker'") == 1, "the replay's batch to commit");
+        Assert.Equal(2, await ScalarAsync("SELECT count(*) FROM effects WHERE name IN ('a', 'b') AND count = 1"));
+    }
+
     private static Task PublishAsync(IBus bus, Guid messageId, string name) =>
         bus.Publish(new EffectRequested { Name = name }, ctx => ctx.MessageId = messageId);
 

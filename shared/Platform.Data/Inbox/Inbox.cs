@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Dapper;
 using MassTransit;
 using Microsoft.Extensions.Logging;
@@ -58,6 +59,12 @@ public sealed partial class Inbox(NpgsqlDataSource dataSource, TimeProvider time
     /// handled before (in batch order; an id twice in one batch counts once) and commits. Nothing runs when every message
     /// was handled before. Returns how many messages the effect got.
     /// </summary>
+    /// <remarks>
+    /// A message at fault must not hold back the healthy ones it was batched with: when the batch fails for a reason that
+    /// is not an outage (<see cref="TransientFailures"/>), each message is run again alone, in its own transaction. The
+    /// healthy ones commit; the first failure is rethrown, so the batch is retried and, when the retries run out, goes to
+    /// the error queue — where the healthy messages, recorded in the inbox by then, change nothing if replayed.
+    /// </remarks>
     public async Task<int> ProcessBatchOnceAsync<T>(ConsumeContext<Batch<T>> context, string consumer, Func<NpgsqlTransaction, IReadOnlyList<T>, CancellationToken, Task> effect)
         where T : class
     {
@@ -66,7 +73,39 @@ public sealed partial class Inbox(NpgsqlDataSource dataSource, TimeProvider time
         var messages = context.Message.Select(m => (Id: m.MessageId
             ?? throw new InvalidOperationException($"A message for {consumer} has no MessageId; the inbox cannot de-duplicate it."), m.Message)).ToList();
         var ct = context.CancellationToken;
+        try
+        {
+            return await RunOnceAsync(messages, consumer, effect, ct);
+        }
+        catch (Exception e) when (messages.Count > 1 && !TransientFailures.IsTransient(e) && !ct.IsCancellationRequested)
+        {
+            LogBatchSplit(logger, e, consumer, messages.Count);
+        }
 
+        Exception? failure = null;
+        var applied = 0;
+        foreach (var message in messages)
+        {
+            try
+            {
+                applied += await RunOnceAsync([message], consumer, effect, ct);
+            }
+            catch (Exception e) when (!TransientFailures.IsTransient(e) && !ct.IsCancellationRequested)
+            {
+                failure ??= e;
+            }
+        }
+
+        if (failure is not null)
+        {
+            ExceptionDispatchInfo.Throw(failure);
+        }
+
+        return applied;
+    }
+
+    private async Task<int> RunOnceAsync<T>(List<(Guid Id, T Message)> messages, string consumer, Func<NpgsqlTransaction, IReadOnlyList<T>, CancellationToken, Task> effect, CancellationToken ct)
+    {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         // Ids in order, so two batches recording overlapping ids (a redelivery to another replica) lock them in the same order.
@@ -105,6 +144,9 @@ public sealed partial class Inbox(NpgsqlDataSource dataSource, TimeProvider time
             RecordSql, new { MessageId = messageId, Consumer = consumer, Now = time.GetUtcNow() }, transaction, cancellationToken: ct));
         return inserted == 1;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A batch of {Count} messages failed in {Consumer}; each is run alone, so only a message at fault fails")]
+    private static partial void LogBatchSplit(ILogger logger, Exception error, string consumer, int count);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Message {MessageId} already handled by {Consumer}; skipped")]
     private static partial void LogDuplicate(ILogger logger, Guid messageId, string consumer);
