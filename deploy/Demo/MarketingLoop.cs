@@ -204,7 +204,16 @@ public static class MarketingLoop
                 $"{campaign.Code} completed in Measurement", TimeSpan.FromMinutes(2), ct);
         }
 
+        // Orders and responses reach Segmentation and Measurement as events, some time after Ingestion accepted them (long
+        // after, when their consumers queue behind each other): the scoring run and the results wait for every one sent.
+        var simulatedNet = netTotal + poster.OrdersNet;
+        await UntilAsync(async () =>
+        {
+            var preview = await client.PostAsync("/segmentation/v1/segments/preview", new { rule = everyone }, ct);
+            return preview.GetProperty("statistics").GetProperty("revenue").GetDecimal() >= simulatedNet - 0.005m;
+        }, "Segmentation to hold every order sent", TimeSpan.FromMinutes(3), ct);
         await ScoreAsync(client, fitId, ct);
+        await RecordedAsync(client, historyEnd, poster, ct);
         var results = new Dictionary<Guid, JsonElement>();
         foreach (var campaign in campaigns)
         {
@@ -311,7 +320,26 @@ public static class MarketingLoop
             return true;
         }, "Campaigns' due jobs", TimeSpan.FromMinutes(5), ct);
 
-    /// <summary>The results once attribution has caught up: the same counts three polls in a row.</summary>
+    /// <summary>
+    /// Waits until Measurement has recorded (and so attributed) every order and response the demo sent: its counts of the
+    /// purchases and responses since the end of history (no one else writes in this run's simulated period) reach what
+    /// the poster sent. Results that merely stay the same for a while can still be missing them: events wait for the
+    /// attribution lock behind one another, for tens of seconds on a loaded machine.
+    /// </summary>
+    private static async Task RecordedAsync(PlatformClient client, DateTimeOffset historyEnd, EventPoster poster, CancellationToken ct)
+    {
+        var from = historyEnd.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        await UntilAsync(async () =>
+        {
+            var counts = await client.GetAsync($"/measurement/v1/facts/counts?from={from}", ct);
+            return counts.GetProperty("purchases").GetInt64() >= poster.Orders && counts.GetProperty("responses").GetInt64() >= poster.Responses;
+        }, $"Measurement to record the {poster.Orders:N0} orders and {poster.Responses:N0} responses sent", TimeSpan.FromMinutes(3), ct);
+    }
+
+    /// <summary>
+    /// The results once the rest has caught up too (contacts from Campaigns, completions, scores): the same counts three
+    /// polls in a row. Called after <see cref="RecordedAsync"/>: equal readings alone do not show that nothing is pending.
+    /// </summary>
     private static async Task<JsonElement> SettledResultsAsync(PlatformClient client, Guid campaignId, double confidence, CancellationToken ct)
     {
         string? last = null;

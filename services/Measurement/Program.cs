@@ -1,4 +1,5 @@
 using Measurement.Features.Calculator;
+using Measurement.Features.Facts;
 using Measurement.Features.Results;
 using Platform.ServiceDefaults;
 
@@ -15,6 +16,7 @@ public sealed class Program
         app.MapDefaultEndpoints();                     // /health/live, /health/ready
         app.MapCalculatorApi();                        // /v1/stats: the stateless statistics calculator
         app.MapResultsApi();                           // campaign, side-by-side and global-control results
+        app.MapFactsApi();                             // /v1/facts/counts: what has been recorded (a watermark for readers)
         app.Run();
     }
 }

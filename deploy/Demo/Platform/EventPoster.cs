@@ -19,6 +19,9 @@ public sealed class EventPoster(PlatformClient client, string customerSource, st
     /// <summary>Responses sent so far.</summary>
     public long Responses { get; private set; }
 
+    /// <summary>Net revenue (gross − discount) of the orders sent so far.</summary>
+    public decimal OrdersNet { get; private set; }
+
     /// <summary>Sends <paramref name="events"/> (times relative to <paramref name="historyEnd"/>).</summary>
     public async Task PostAsync(IReadOnlyList<SimulatedEvent> events, DateTimeOffset historyEnd, CancellationToken ct)
     {
@@ -35,7 +38,7 @@ public sealed class EventPoster(PlatformClient client, string customerSource, st
             occurredAt = CustomerBaseCsv.Timestamp(historyEnd.AddDays(e.Day)),
             value = e.Order?.Gross,
         }).ToList();
-        var orders = events.Where(e => e.IsOrder).Select(e => (object)new
+        var orders = events.Where(e => e.IsOrder).Select(e => new
         {
             source = orderSource,
             orderId = "s" + Interlocked.Increment(ref _sequence).ToString(CultureInfo.InvariantCulture),
@@ -59,6 +62,7 @@ public sealed class EventPoster(PlatformClient client, string customerSource, st
         {
             await client.PostAsync("/ingestion/v1/transactions/batch", batch, ct);
             Orders += batch.Length;
+            OrdersNet += batch.Sum(o => o.grossAmount - o.discountAmount);
         }
     }
 }

@@ -52,6 +52,9 @@ public sealed class MarketingLoopTests(PlatformProcesses platform, ITestOutputHe
         Assert.True(lifts.Count >= 8, $"only {lifts.Count} lifts with a truth");
         if (lifts.Any(l => l.Item2!.Covers != true))
         {
+            // Whether Measurement had every order by now (the demo waits for that before reading results).
+            output.WriteLine($"orders: {await RowAsync("Ingestion", "SELECT count(*), coalesce(sum(gross_amount - discount_amount), 0) FROM transactions")} ingested, "
+                + $"{await RowAsync("Measurement", "SELECT count(*), coalesce(sum(net_amount), 0) FROM purchases")} in Measurement");
             // What the services warned about, to tell a lost or late fact from chance (their last lines, warnings and errors).
             output.WriteLine(string.Join('\n', platform.Output().Split('\n')
                 .Where(line => line.StartsWith("==", StringComparison.Ordinal) || line.Contains("warn", StringComparison.OrdinalIgnoreCase)
