@@ -6,7 +6,8 @@ namespace Platform.Data.IntegrationTests;
 
 /// <summary>
 /// The relay's attempt cap: a message the broker keeps refusing is parked after Outbox:MaxAttempts without holding
-/// back the others, listed and replayed through /admin/outbox/parked; a broker outage counts no attempt.
+/// back the others, listed and replayed through /admin/outbox/parked; a broker outage counts no attempt, and a round
+/// retrying rows that failed before stops at the first that fails again.
 /// </summary>
 public sealed class OutboxRetryTests : IAsyncLifetime
 {
@@ -66,6 +67,33 @@ public sealed class OutboxRetryTests : IAsyncLifetime
         await Eventually.TrueAsync(async () => await host.QueryScalarAsync<long>("SELECT count(*) FROM outbox_messages WHERE sent_at IS NOT NULL AND message_id = @refused", new { refused }) == 1,
             "the replayed message published");
         Assert.Empty((await host.Client.GetFromJsonAsync<JsonElement>("/admin/outbox/parked")).EnumerateArray());
+    }
+
+    [Fact]
+    public async Task RetriedRows_DuringAnOutage_TheRoundStopsAtTheFirstThatFailsAgain_AndAllArePublishedAfterwards()
+    {
+        await using var consumer = await MessagingHost.StartAsync(_database, _vhost);
+        await using var proxy = TcpProxy.Start(TestServers.RabbitHost, TestServers.RabbitPort);
+        await using var producerDb = await TestDatabase.CreateAsync("outbox_retry_round");
+        await using var producer = await MessagingHost.StartAsync(producerDb, _vhost, rabbitPort: proxy.Port, withConsumer: false, settings: FastRetry);
+
+        proxy.Cut();
+        var ids = await producer.WriteAsync(Enumerable.Range(0, 5).Select(i => new EffectRequested { Name = $"retried-{i}" }).ToList());
+        // As after a round in which they failed while other rows went through: one attempt counted, due again now. The
+        // relay may have tried them in the meantime (an outage counts nothing), so the marker is written last.
+        await producer.QueryScalarAsync<long>(
+            "WITH seeded AS (UPDATE outbox_messages SET attempts = 1, next_attempt_at = now() - interval '1 second', last_error = 'seeded' RETURNING 1) SELECT count(*) FROM seeded");
+
+        // A round records its outcomes when it ends, all in one transaction: the first row changed by a round shows what
+        // that round tried.
+        await Eventually.TrueAsync(async () => await producer.QueryScalarAsync<long>("SELECT count(*) FROM outbox_messages WHERE last_error <> 'seeded'") > 0,
+            "a round's failure recorded", TimeSpan.FromSeconds(60));
+        Assert.Equal(1, await producer.QueryScalarAsync<long>("SELECT count(*) FROM outbox_messages WHERE last_error <> 'seeded'"));
+        Assert.Equal(0, await producer.QueryScalarAsync<long>("SELECT count(*) FROM outbox_messages WHERE sent_at IS NOT NULL OR parked_at IS NOT NULL"));
+
+        proxy.Restore();
+        await Eventually.TrueAsync(() => Task.FromResult(ids.All(id => consumer.Deliveries.Seen.Any(d => d.MessageId == id))), "every message after the broker came back", TimeSpan.FromSeconds(90));
+        Assert.Equal(0, await producer.QueryScalarAsync<long>("SELECT count(*) FROM outbox_messages WHERE parked_at IS NOT NULL"));
     }
 
     [Fact]

@@ -173,16 +173,28 @@ public sealed partial class OutboxRelay(
             outcomes[fresh[k]] = freshOutcomes[k];
         }
 
+        // The first of them that fails again ends the round for the rest (they stay as they are, for the next round): while
+        // a queue is down every publish waits out its timeout, and one round must not take rows x timeout with its
+        // transaction open and the rows behind it waiting.
+        var untried = new bool[rows.Count];
+        var stopped = false;
         for (var i = 0; i < rows.Count; i++)
         {
             if (rows[i].Attempts > 0)
             {
+                if (stopped)
+                {
+                    untried[i] = true;
+                    continue;
+                }
+
                 outcomes[i] = await PublishOneAsync(rows[i], ct);
+                stopped = outcomes[i] is { Permanent: false };
             }
         }
 
         var now = time.GetUtcNow();
-        var sent = rows.Where((_, i) => outcomes[i] is null).Select(r => r.Sequence).ToArray();
+        var sent = rows.Where((_, i) => outcomes[i] is null && !untried[i]).Select(r => r.Sequence).ToArray();
         // Attempts are counted against rows only while the broker takes publishes: another row was confirmed, or, when
         // none was, a probe is (see OutboxProbe), and it already did at the end of the previous round: publishes that
         // failed while the connection was coming back are not the messages' fault. An outage counts nothing.
