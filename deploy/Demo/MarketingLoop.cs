@@ -328,7 +328,7 @@ public static class MarketingLoop
     /// </summary>
     private static async Task RecordedAsync(PlatformClient client, DateTimeOffset historyEnd, EventPoster poster, CancellationToken ct)
     {
-        var from = historyEnd.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        var from = CustomerBaseCsv.Timestamp(historyEnd);
         await UntilAsync(async () =>
         {
             var counts = await client.GetAsync($"/measurement/v1/facts/counts?from={from}", ct);

@@ -16,12 +16,6 @@ public sealed partial class Inbox(NpgsqlDataSource dataSource, TimeProvider time
 {
     private const string RecordSql = """
         INSERT INTO inbox_messages (message_id, consumer, received_at)
-        VALUES (@MessageId, @Consumer, @Now)
-        ON CONFLICT DO NOTHING
-        """;
-
-    private const string RecordManySql = """
-        INSERT INTO inbox_messages (message_id, consumer, received_at)
         SELECT id, @Consumer, @Now FROM unnest(@MessageIds) AS id
         ON CONFLICT DO NOTHING
         RETURNING message_id
@@ -37,20 +31,7 @@ public sealed partial class Inbox(NpgsqlDataSource dataSource, TimeProvider time
         ArgumentNullException.ThrowIfNull(effect);
         var messageId = context.MessageId
             ?? throw new InvalidOperationException($"A message for {consumer} has no MessageId; the inbox cannot de-duplicate it.");
-        var ct = context.CancellationToken;
-
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        if (!await TryRecordAsync(tx, messageId, consumer, ct))
-        {
-            PlatformTelemetry.InboxDuplicates.Add(1);
-            LogDuplicate(logger, messageId, consumer);
-            return false;
-        }
-
-        await effect(tx, ct);
-        await tx.CommitAsync(ct);
-        return true;
+        return await RunOnceAsync<ConsumeContext>([(messageId, context)], consumer, (tx, _, ct) => effect(tx, ct), context.CancellationToken) == 1;
     }
 
     /// <summary>
@@ -111,7 +92,7 @@ public sealed partial class Inbox(NpgsqlDataSource dataSource, TimeProvider time
         // Ids in order, so two batches recording overlapping ids (a redelivery to another replica) lock them in the same order.
         var ids = messages.Select(m => m.Id).Distinct().Order().ToArray();
         var recorded = (await connection.QueryAsync<Guid>(new CommandDefinition(
-            RecordManySql, new { MessageIds = ids, Consumer = consumer, Now = time.GetUtcNow() }, tx, cancellationToken: ct))).ToHashSet();
+            RecordSql, new { MessageIds = ids, Consumer = consumer, Now = time.GetUtcNow() }, tx, cancellationToken: ct))).ToHashSet();
         var fresh = new List<T>(messages.Count);
         foreach (var (id, message) in messages)
         {
@@ -134,15 +115,6 @@ public sealed partial class Inbox(NpgsqlDataSource dataSource, TimeProvider time
         await effect(tx, fresh, ct);
         await tx.CommitAsync(ct);
         return fresh.Count;
-    }
-
-    /// <summary>Records the message id inside <paramref name="transaction"/>; false if it was already there.</summary>
-    public async Task<bool> TryRecordAsync(NpgsqlTransaction transaction, Guid messageId, string consumer, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(transaction);
-        var inserted = await transaction.Connection!.ExecuteAsync(new CommandDefinition(
-            RecordSql, new { MessageId = messageId, Consumer = consumer, Now = time.GetUtcNow() }, transaction, cancellationToken: ct));
-        return inserted == 1;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A batch of {Count} messages failed in {Consumer}; each is run alone, so only a message at fault fails")]

@@ -1,8 +1,8 @@
-using System.Globalization;
 using Dapper;
 using Npgsql;
 using Platform.ServiceDefaults;
 using Platform.ServiceDefaults.OpenApi;
+using Platform.ServiceDefaults.Validation;
 
 namespace Measurement.Features.Facts;
 
@@ -69,20 +69,18 @@ public static class FactsApi
         {
             if (required)
             {
-                errors.Add(field, "is required: an instant in ISO 8601 with an offset, e.g. 2026-01-02T00:00:00Z");
+                errors.Add(field, "is required and " + IsoTimestamp.Expected);
             }
 
             return null;
         }
 
-        // An offset is required: a time without one would be read in some zone the caller did not name.
-        if (DateTimeOffset.TryParseExact(text, "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK", CultureInfo.InvariantCulture, DateTimeStyles.None, out var instant)
-            && (text.EndsWith('Z') || text.Length > 6 && text[^6] is '+' or '-'))
+        if (IsoTimestamp.TryParse(text, out var instant))
         {
-            return instant.ToUniversalTime();
+            return instant;
         }
 
-        errors.Add(field, $"'{text}' is not an instant in ISO 8601 with an offset, e.g. 2026-01-02T00:00:00Z");
+        errors.Add(field, IsoTimestamp.Expected);
         return null;
     }
 
