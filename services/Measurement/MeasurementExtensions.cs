@@ -1,6 +1,7 @@
 using MassTransit;
 using Measurement.Features.Results;
 using Platform.Data;
+using Platform.Data.Partitions;
 using Platform.ServiceDefaults;
 
 namespace Measurement;
@@ -13,6 +14,7 @@ public static class MeasurementExtensions
         builder.AddDatabase(typeof(MeasurementExtensions).Assembly);
         builder.AddMessaging(bus => bus.AddConsumers(typeof(MeasurementExtensions).Assembly)); // every IConsumer in this service
         builder.Services.AddResults();                                                          // results read from the statistics
+        builder.Services.AddMonthlyPartitions("measurement.purchase-partitions", "purchases");  // keeps the months ahead (migration 0006)
         return builder;
     }
 }

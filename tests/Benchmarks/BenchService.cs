@@ -112,10 +112,22 @@ internal sealed class BenchService : IDisposable
         return client;
     }
 
+    // A service migrates its database before it is ready: on a preloaded set a migration that copies a big table (e.g.
+    // Measurement's purchases into monthly partitions) takes minutes, so the wait is long and says what it waits for.
     private async Task WaitReadyAsync(string name)
     {
-        for (var i = 0; i < 120; i++)
+        for (var i = 1; i <= 3600; i++)
         {
+            if (i % 60 == 0)
+            {
+                Console.WriteLine($"[bench] still waiting for {name} to be ready ({i / 2} s; a migration of a large database takes minutes)");
+            }
+
+            if (!_process.IsRunning)
+            {
+                throw new InvalidOperationException($"the benchmark's {name} exited before it was ready (its output is above)");
+            }
+
             try
             {
                 if ((await Http.GetAsync("/health/ready")).IsSuccessStatusCode)

@@ -4,6 +4,7 @@ using Ingestion.Features.Transactions;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.Data;
 using Platform.Data.Jobs;
+using Platform.Data.Partitions;
 
 namespace Ingestion.IntegrationTests;
 
@@ -78,12 +79,12 @@ public sealed class TransactionPartitionTests(RecordingHostFixture fixture) : IC
     [Fact]
     public async Task PartitionsJob_CreatesTheMonthsAhead_AndIsHarmlessTwice()
     {
-        var job = ActivatorUtilities.CreateInstance<TransactionPartitionsJob>(_host.App.Services);
-        var last = DateTimeOffset.UtcNow + TransactionPartitionsJob.Ahead;
+        var job = ActivatorUtilities.CreateInstance<MonthlyPartitionsJob>(_host.App.Services);
+        var last = DateTimeOffset.UtcNow + MonthlyPartitions.Ahead;
         await _host.ExecuteAsync($"DROP TABLE IF EXISTS transactions_{last:yyyy_MM}");
 
-        await job.RunAsync(new EnsureTransactionPartitions(), null!, CancellationToken.None);
-        await job.RunAsync(new EnsureTransactionPartitions(), null!, CancellationToken.None);
+        await job.RunAsync(new EnsureMonthlyPartitions(), null!, CancellationToken.None);
+        await job.RunAsync(new EnsureMonthlyPartitions(), null!, CancellationToken.None);
 
         Assert.Equal(1L, await _host.ScalarAsync<long>(
             "SELECT count(*) FROM pg_inherits WHERE inhparent = 'transactions'::regclass AND inhrelid = to_regclass(@name)", ("name", $"transactions_{last:yyyy_MM}")));

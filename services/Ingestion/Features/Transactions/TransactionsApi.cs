@@ -2,6 +2,7 @@ using System.ComponentModel;
 using Dapper;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
+using Platform.Data.Partitions;
 using Platform.Data.Staging;
 using Platform.ServiceDefaults;
 using Platform.ServiceDefaults.OpenApi;
@@ -52,7 +53,7 @@ public static class TransactionsApi
         services.AddSingleton<TransactionWriter>();
         services.AddSingleton<TransactionGroupCommit>();
         services.AddHostedService(sp => sp.GetRequiredService<TransactionGroupCommit>());
-        TransactionPartitionsJob.AddTransactionPartitions(services);
+        services.AddMonthlyPartitions("ingestion.transaction-partitions", "transactions"); // keeps the months ahead (migration 0009)
         return services;
     }
 
