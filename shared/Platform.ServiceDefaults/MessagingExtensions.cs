@@ -41,6 +41,9 @@ public static class MessagingExtensions
         var endpointNames = new ReceiveEndpointNames();
         builder.Services.AddMassTransit(x =>
         {
+            // MassTransit 8.4+ reports the bus's configuration to its vendor over the internet unless told not to: our
+            // services talk to their broker and database only (and a shop's network may not reach out at all).
+            x.ConfigureUsageTelemetryOptions(o => o.Enabled = false);
             x.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(servicePrefix, false));
             x.AddConfigureEndpointsCallback((_, name, endpoint) =>
             {
