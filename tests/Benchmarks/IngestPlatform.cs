@@ -97,7 +97,7 @@ internal sealed class IngestPlatform : IDisposable
         {
             if (!kept)
             {
-                await new Preload(settings, IngestionDatabase, SegmentationDatabase, CopyDatabase).FillAsync(preload, customers, schema);
+                await new Preload(settings, IngestionDatabase, SegmentationDatabase, MeasurementDatabase, CopyDatabase).FillAsync(preload, customers, schema);
             }
 
             Console.WriteLine($"[bench] stored before this run: {await platform.CountAsync("transactions"):N0} transactions, {await platform.CountAsync("customers"):N0} customers");
@@ -136,7 +136,7 @@ internal sealed class IngestPlatform : IDisposable
     }
 
     /// <summary>
-    /// What the preloaded rows depend on: the migrations of Ingestion and Segmentation (their SQL text) and the
+    /// What the preloaded rows depend on: the migrations of Ingestion, Segmentation and Measurement (their SQL text) and the
     /// preload's own format. Another key means the kept databases are of another shape and are rebuilt.
     /// </summary>
     private static string SchemaKey()
@@ -154,7 +154,7 @@ internal sealed class IngestPlatform : IDisposable
 
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         hash.AppendData(Encoding.UTF8.GetBytes(Preload.Format));
-        foreach (var service in new[] { "Ingestion", "Segmentation" })
+        foreach (var service in new[] { "Ingestion", "Segmentation", "Measurement" })
         {
             foreach (var file in Directory.GetFiles(Path.Combine(root.FullName, "services", service, "Migrations"), "*.sql").Order(StringComparer.Ordinal))
             {

@@ -10,14 +10,15 @@ namespace Benchmarks;
 /// years (2023-11-01 to 2026-11-01, a few customers buying much more than most, 2% returns), written straight into
 /// Ingestion's tables in the shape its own code writes them (name-based ids, versions, recorded times), then the rows
 /// Segmentation's consumers would have derived from the same orders (profiles, per-customer, per-day and per-channel
-/// purchase aggregates), so its work per new event is what it would be on such a platform. Keys and indexes of the
+/// purchase aggregates) and the purchases Measurement keeps of them, so their work per new event is what it would be on
+/// such a platform. Keys and indexes of the
 /// big tables are dropped during the fill and built again after it (one sort instead of ten million random inserts);
 /// a marker row records N, the customers and the schema, so a later run keeps what matches.
 /// </summary>
-internal sealed class Preload(BenchSettings settings, string ingestionDatabase, string segmentationDatabase, string copyDatabase)
+internal sealed class Preload(BenchSettings settings, string ingestionDatabase, string segmentationDatabase, string measurementDatabase, string copyDatabase)
 {
     /// <summary>Bumped whenever what the fill writes changes (part of the schema key).</summary>
-    public const string Format = "preload-1";
+    public const string Format = "preload-2"; // 2: Measurement's purchases filled too
 
     /// <summary>The preloaded orders end here; a benchmark's new orders come after it.</summary>
     public static readonly DateTimeOffset End = new(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);
@@ -133,7 +134,7 @@ internal sealed class Preload(BenchSettings settings, string ingestionDatabase, 
             new { transactions, customers, schema });
     }
 
-    /// <summary>Fills both databases (the services have created their tables) and records the marker.</summary>
+    /// <summary>Fills the databases (the services have created their tables) and records the marker.</summary>
     public async Task FillAsync(long transactions, int customers, string schema)
     {
         var clock = Stopwatch.StartNew();
@@ -169,6 +170,20 @@ internal sealed class Preload(BenchSettings settings, string ingestionDatabase, 
         await segmentation.ExecuteAsync(new CommandDefinition(SegmentationSql, commandTimeout: 0));
         await segmentation.ExecuteAsync(new CommandDefinition("VACUUM ANALYZE", commandTimeout: 0));
         Console.WriteLine($"[bench] preload: Segmentation's aggregates after {clock.Elapsed.TotalSeconds:N0} s");
+
+        // Every purchase, as Measurement's TransactionsRecordedConsumer keeps it (net of discount, margin net of known cost).
+        await using (var measurement = new NpgsqlConnection(settings.AdminConnectionString(measurementDatabase)))
+        {
+            await measurement.OpenAsync();
+            await WithoutIndexesAsync(measurement, "purchases", keepKeys: false, () => PipeAsync(ingestion, """
+                SELECT transaction_id, customer_id, occurred_at, (gross_amount - discount_amount)::numeric,
+                       (gross_amount - discount_amount - coalesce(cost_amount, 0))::numeric, cost_amount IS NOT NULL, is_return,
+                       campaign_code, promotion_code
+                FROM transactions
+                """, measurement, "purchases"));
+            await measurement.ExecuteAsync(new CommandDefinition("VACUUM ANALYZE purchases", commandTimeout: 0));
+            Console.WriteLine($"[bench] preload: Measurement's purchases after {clock.Elapsed.TotalSeconds:N0} s");
+        }
 
         // The baseline's table holds the same rows, in the shape of the import file, with its key (source, order_id).
         await using (var copy = new NpgsqlConnection(settings.AdminConnectionString(copyDatabase)))

@@ -10,25 +10,13 @@
 ALTER TABLE purchases RENAME TO purchases_unpartitioned;
 ALTER INDEX purchases_pkey RENAME TO purchases_unpartitioned_pkey;
 
-CREATE TABLE purchases (
-    transaction_id  uuid        NOT NULL,
-    customer_id     uuid        NOT NULL,
-    occurred_at     timestamptz NOT NULL,
-    net_amount      numeric     NOT NULL,   -- gross minus discount; negative for a return
-    margin          numeric     NOT NULL,   -- net minus cost of goods (cost unknown: counted as zero)
-    cost_known      boolean     NOT NULL,
-    is_return       boolean     NOT NULL,
-    campaign_code   text        NULL,
-    promotion_code  text        NULL,
-    PRIMARY KEY (customer_id, occurred_at, transaction_id)
-) PARTITION BY RANGE (occurred_at);
+-- The same columns (migration 0001), the same key.
+CREATE TABLE purchases (LIKE purchases_unpartitioned, PRIMARY KEY (customer_id, occurred_at, transaction_id)) PARTITION BY RANGE (occurred_at);
 
 CREATE TABLE purchases_default PARTITION OF purchases DEFAULT;
 
 SELECT ensure_monthly_partitions('purchases', now() - interval '2 years', now() + interval '3 months');
 
-INSERT INTO purchases (transaction_id, customer_id, occurred_at, net_amount, margin, cost_known, is_return, campaign_code, promotion_code)
-SELECT transaction_id, customer_id, occurred_at, net_amount, margin, cost_known, is_return, campaign_code, promotion_code
-FROM purchases_unpartitioned;
+INSERT INTO purchases SELECT * FROM purchases_unpartitioned;
 
 DROP TABLE purchases_unpartitioned;
