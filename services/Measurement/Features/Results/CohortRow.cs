@@ -11,13 +11,15 @@ public sealed record CohortRow(
 {
     /// <summary>
     /// A scan of the campaign's converters only (partial index of 0003): for each, the first non-return purchase after the
-    /// first one (one index probe into purchases) and its latest scores.
+    /// first one within the longest repeat window, 180 days (a probe into the months it spans: purchases are partitioned
+    /// by month, migration 0006), and its latest scores.
     /// </summary>
     public const string SelectSql = """
         WITH cohort AS (
             SELECT m.cell, m.first_purchase_at AS first_at,
                    (SELECT min(p.occurred_at) FROM purchases p
-                    WHERE p.customer_id = m.customer_id AND NOT p.is_return AND p.occurred_at > m.first_purchase_at) AS second_at,
+                    WHERE p.customer_id = m.customer_id AND NOT p.is_return AND p.occurred_at > m.first_purchase_at
+                      AND p.occurred_at < m.first_purchase_at + interval '180 days') AS second_at,
                    s.customer_id IS NOT NULL AS scored, coalesce(s.deal_seeker, false) AS deal_seeker, s.clv
             FROM members m LEFT JOIN customer_scores s ON s.customer_id = m.customer_id
             WHERE m.campaign_id = @campaignId AND m.converted
