@@ -31,7 +31,10 @@ public sealed class ErrorQueues(RabbitMqOptions rabbit, ReceiveEndpointNames end
         return result;
     }
 
-    /// <summary>Up to <paramref name="limit"/> parked messages of <paramref name="endpoint"/>, left in place (requeued unchanged).</summary>
+    /// <summary>
+    /// Up to <paramref name="limit"/> parked messages of <paramref name="endpoint"/>, left in place (requeued unchanged
+    /// as the channel closes: they are back in the queue a moment after this returns).
+    /// </summary>
     public async Task<IReadOnlyList<ParkedMessage>> PeekAsync(string endpoint, int limit, CancellationToken ct)
     {
         EnsureKnown(endpoint);

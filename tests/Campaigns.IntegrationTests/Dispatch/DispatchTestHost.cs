@@ -40,6 +40,9 @@ public sealed class DispatchTestHost : IAsyncDisposable
             ["Jobs:PollInterval"] = "00:00:00.100",
             ["Dispatch:ChunkSize"] = "50",
             ["Dispatch:RetryDelay"] = "00:00:00.050",
+            // Tests move the clock on by days and then count the events in the outbox: the relay's clean-up must not
+            // delete them first (it removes rows sent longer ago than this; a CI run lost one to the default 2 days).
+            ["Outbox:SentRetention"] = "365.00:00:00",
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
         {
