@@ -207,13 +207,22 @@ public static class MarketingLoop
         // Orders and responses reach Segmentation and Measurement as events, some time after Ingestion accepted them (long
         // after, when their consumers queue behind each other): the scoring run and the results wait for every one sent.
         var simulatedNet = netTotal + poster.OrdersNet;
+        var sent = Stopwatch.StartNew();
+        async Task<TimeSpan> RecordedAfterAsync()
+        {
+            await RecordedAsync(client, historyEnd, poster, ct);
+            return sent.Elapsed;
+        }
+
+        var recorded = RecordedAfterAsync(); // watched meanwhile: how far Measurement lags is worth showing
         await UntilAsync(async () =>
         {
             var preview = await client.PostAsync("/segmentation/v1/segments/preview", new { rule = everyone }, ct);
             return preview.GetProperty("statistics").GetProperty("revenue").GetDecimal() >= simulatedNet - 0.005m;
         }, "Segmentation to hold every order sent", TimeSpan.FromMinutes(3), ct);
+        Say($"Segmentation held every order {sent.Elapsed.TotalSeconds:N1} s after the last was sent");
+        Say($"Measurement had recorded every order and response {(await recorded).TotalSeconds:N1} s after the last was sent");
         await ScoreAsync(client, fitId, ct);
-        await RecordedAsync(client, historyEnd, poster, ct);
         var results = new Dictionary<Guid, JsonElement>();
         foreach (var campaign in campaigns)
         {
