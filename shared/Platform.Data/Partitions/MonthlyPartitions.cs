@@ -24,7 +24,8 @@ public static class MonthlyPartitions
 
     /// <summary>
     /// Runs <see cref="MonthlyPartitionsJob"/> for <paramref name="tables"/> daily at 00:30 UTC as jobs of
-    /// <paramref name="kind"/> (a name stable across releases, e.g. <c>ingestion.transaction-partitions</c>).
+    /// <paramref name="kind"/> (a name stable across releases, e.g. <c>ingestion.transaction-partitions</c>). Once per
+    /// service, naming all its partitioned tables.
     /// </summary>
     public static IServiceCollection AddMonthlyPartitions(this IServiceCollection services, string kind, params string[] tables)
     {
