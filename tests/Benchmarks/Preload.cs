@@ -11,9 +11,9 @@ namespace Benchmarks;
 /// Ingestion's tables in the shape its own code writes them (name-based ids, versions, recorded times), then the rows
 /// Segmentation's consumers would have derived from the same orders (profiles, per-customer, per-day and per-channel
 /// purchase aggregates) and the purchases Measurement keeps of them, so their work per new event is what it would be on
-/// such a platform. Keys and indexes of the
-/// big tables are dropped during the fill and built again after it (one sort instead of ten million random inserts);
-/// a marker row records N, the customers and the schema, so a later run keeps what matches.
+/// such a platform. Keys and indexes of the big tables are dropped during the fill and built again after it (one sort
+/// instead of ten million random inserts); a marker row records N, the customers and the schema, so a later run keeps
+/// what matches.
 /// </summary>
 internal sealed class Preload(BenchSettings settings, string ingestionDatabase, string segmentationDatabase, string measurementDatabase, string copyDatabase)
 {
