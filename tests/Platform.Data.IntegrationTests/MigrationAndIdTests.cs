@@ -18,9 +18,7 @@ public sealed class MigrationRunnerTests : IAsyncLifetime
     {
         await using var dataSource = NpgsqlDataSource.Create(_database.ConnectionString);
         var runner = new MigrationRunner(dataSource, NullLogger<MigrationRunner>.Instance);
-        var scripts = MigrationRunner.ScriptsOf(typeof(MigrationRunner).Assembly, "platform")
-            .Concat(MigrationRunner.ScriptsOf(typeof(MigrationRunnerTests).Assembly, "service"))
-            .ToList();
+        var scripts = MigrationRunner.ScriptsFor(typeof(MigrationRunnerTests).Assembly);
 
         var concurrent = await Task.WhenAll(runner.MigrateAsync(scripts, default), runner.MigrateAsync(scripts, default));
         var again = await runner.MigrateAsync(scripts, default);

@@ -26,9 +26,7 @@ internal sealed class MigrationHostedService(MigrationRunner runner, ServiceMigr
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var scripts = MigrationRunner.ScriptsOf(typeof(MigrationRunner).Assembly, "platform")
-            .Concat(MigrationRunner.ScriptsOf(migrations.Assembly, "service"))
-            .ToList();
+        var scripts = MigrationRunner.ScriptsFor(migrations.Assembly);
         var applied = await StartupRetry.ExecuteAsync(async ct => await runner.MigrateAsync(scripts, ct), cancellationToken);
         logger.LogInformation("Database schema up to date ({Applied} of {Total} migrations applied now)", applied, scripts.Count);
     }

@@ -25,6 +25,13 @@ public sealed class MigrationRunner(NpgsqlDataSource dataSource, ILogger<Migrati
             .ToList();
     }
 
+    /// <summary>
+    /// What a service's database gets, in order: the platform's own scripts (outbox, inbox, jobs, partitions), then the
+    /// service's (<paramref name="serviceAssembly"/>), as the service applies them at start.
+    /// </summary>
+    public static IReadOnlyList<(string Id, string Sql)> ScriptsFor(Assembly serviceAssembly) =>
+        [.. ScriptsOf(typeof(MigrationRunner).Assembly, "platform"), .. ScriptsOf(serviceAssembly, "service")];
+
     /// <summary>Applies the scripts not yet applied; returns how many ran.</summary>
     public async Task<int> MigrateAsync(IEnumerable<(string Id, string Sql)> scripts, CancellationToken ct)
     {

@@ -20,9 +20,7 @@ public sealed class PurchasePartitionMigrationTests : IAsyncLifetime
     {
         await using var dataSource = NpgsqlDataSource.Create(_database.ConnectionString);
         var runner = new MigrationRunner(dataSource, NullLogger<MigrationRunner>.Instance);
-        var scripts = MigrationRunner.ScriptsOf(typeof(MigrationRunner).Assembly, "platform")
-            .Concat(MigrationRunner.ScriptsOf(typeof(Program).Assembly, "service"))
-            .ToList();
+        var scripts = MigrationRunner.ScriptsFor(typeof(Program).Assembly);
         await runner.MigrateAsync(scripts.Where(s => string.CompareOrdinal(s.Id, "service/0006") < 0), default);
         await using var connection = await _database.OpenAsync();
         var lastMonth = DateTimeOffset.UtcNow.AddMonths(-1);
